@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coproduce.api.api import api
+from coproduce.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("coproduce.core.urls")),
+    path("o/<slug:org>/notifications/", include("coproduce.notifications.urls")),
+    path("account/tokens/", include("coproduce.api.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("platform-admin/", admin.site.urls),
+]
+
+handler500 = "coproduce.core.views.server_error"

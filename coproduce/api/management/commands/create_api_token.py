@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from coproduce.api.services import api_token_create
+from coproduce.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Create a personal access token for a user and print it (it is shown only once)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("--name", default="Command line")
+
+    def handle(self, *args, email: str, name: str, **options):
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        if user is None:
+            raise CommandError(f"No user has the email address {email}.")
+        _token, raw = api_token_create(user=user, name=name)
+        self.stdout.write(raw)

@@ -1,0 +1,187 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coproduce.lib.forms import add_validation_errors
+from coproduce.lib.pagination import paginate, querystring_without_page
+from coproduce.notifications.selectors import notification_unread_count, notification_list
+
+from . import permissions, selectors, services
+from .forms import AuditFilterForm, MemberFilterForm, MemberInviteForm, MemberRolesForm, OrganisationSettingsForm
+from .scoping import LAST_ORGANISATION_SESSION_KEY, get_membership_for, organisation_view
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed out: what Coproduce is. Signed in: go to your organisation, or choose one."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    organisations = list(selectors.organisation_list_for(user=request.user))
+    if len(organisations) == 1 and "choose" not in request.GET:
+        return redirect(organisations[0])
+    last = request.session.get(LAST_ORGANISATION_SESSION_KEY)
+    return render(request, "core/choose_organisation.html", {"organisations": organisations, "last": last})
+
+
+@organisation_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    context = {
+        "unread_count": notification_unread_count(recipient=request.user, organisation=request.organisation),
+        "latest_notifications": notification_list(recipient=request.user, organisation=request.organisation)[:3],
+    }
+    if permissions.can_view_members(membership):
+        context["role_counts"] = selectors.role_counts(organisation=request.organisation)
+        context["member_total"] = sum(row["count"] for row in context["role_counts"])
+        context["not_signed_in"] = selectors.members_not_signed_in_count(organisation=request.organisation)
+    return render(request, "core/dashboard.html", context)
+
+
+@organisation_view(permission=permissions.can_manage_organisation)
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = OrganisationSettingsForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        # The form validated a copy; the service saves and audits the change.
+        original = type(organisation).objects.get(pk=organisation.pk)
+        try:
+            services.organisation_update(
+                organisation=original, updated_by=request.user, **{f: form.cleaned_data[f] for f in form.fields}
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Settings saved"))
+            return redirect("core:settings", org=organisation.slug)
+    return render(request, "core/settings.html", {"form": form})
+
+
+@organisation_view(permission=permissions.can_view_members)
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    form = MemberFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = selectors.membership_list(
+        organisation=request.organisation, role=filters.get("role", ""), search=filters.get("q", "")
+    )
+    page = paginate(request, members)
+    return render(
+        request,
+        "core/member_list.html",
+        {"form": form, "page": page, "querystring": querystring_without_page(request), "filtered": bool(filters)},
+    )
+
+
+@organisation_view(permission=permissions.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def member_invite(request: HttpRequest) -> HttpResponse:
+    form = MemberInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(
+                organisation=request.organisation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                roles=form.cleaned_data["roles"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s has been added and sent an email") % {"name": membership.user})
+            return redirect("core:members", org=request.organisation.slug)
+    return render(request, "core/member_invite.html", {"form": form})
+
+
+@organisation_view(permission=permissions.can_view_members)
+@require_http_methods(["GET", "POST"])
+def member_detail(request: HttpRequest, member) -> HttpResponse:
+    membership = get_membership_for(request, member)
+    can_manage = permissions.can_manage_members(request.membership)
+    form = MemberRolesForm(request.POST or None, initial={"roles": sorted(membership.roles)})
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.membership_set_roles(
+                    membership=membership, roles=form.cleaned_data["roles"], changed_by=request.user
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("Roles saved"))
+                return redirect(membership)
+    return render(request, "core/member_detail.html", {"member": membership, "form": form, "can_manage": can_manage})
+
+
+@organisation_view(permission=permissions.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, member) -> HttpResponse:
+    membership = get_membership_for(request, member)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership, removed_by=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("%(name)s has been removed from the organisation") % {"name": membership.user})
+            if membership.user_id == request.user.id:
+                return redirect("core:home")
+            return redirect("core:members", org=request.organisation.slug)
+    return render(request, "core/member_remove.html", {"member": membership, "error": error})
+
+
+@organisation_view(permission=permissions.can_view_audit_log)
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(
+        request.GET or None, actions=selectors.audit_action_choices(organisation=request.organisation)
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(organisation=request.organisation, **filters)
+    page = paginate(request, events, per_page=50)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "querystring": querystring_without_page(request), "filtered": bool(filters)},
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/account.html",
+        {"organisations": selectors.organisation_list_for(user=request.user)},
+    )
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is not usable
+        return JsonResponse({"status": "error", "database": f"unreachable: {exc.__class__.__name__}"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors: the database or a template may be what failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
