@@ -10,7 +10,16 @@ import pytest
 
 from coproduce.core.tests.factories import MembershipFactory, OrganisationFactory
 
-PASSWORD = "coproduce-demo"  # settings.DEMO_PASSWORD's default; factories set it
+PASSWORD = "coproduce-demo"  # noqa: S105 - the demo password, not a secret
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache; one test's failed sign-ins must not lock out the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture

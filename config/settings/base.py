@@ -83,7 +83,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "coproduce.core.context_processors.navigation",
             ],
-            "builtins": ["django.templatetags.i18n", "django.templatetags.static", "coproduce.core.templatetags.coproduce"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "django.templatetags.static",
+                "coproduce.core.templatetags.coproduce",
+            ],
         },
     }
 ]
@@ -197,7 +201,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "coproduce-demo")
 # Used in emails to build links back to the site.

@@ -25,7 +25,9 @@ def audit_log(
         actor_label=actor.email if actor and actor.pk else "system",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(getattr(target, "public_id", None) or getattr(target, "pk", "")) if target is not None else "",
+        target_id=str(getattr(target, "public_id", None) or getattr(target, "pk", ""))
+        if target is not None
+        else "",
         target_label=str(target)[:254] if target is not None else "",
         ip_address=current_ip_address.get(),
         details=details or {},

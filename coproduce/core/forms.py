@@ -11,7 +11,9 @@ class OrganisationSettingsForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
             "name": {"required": _("Enter the organisation's name")},
-            "contact_email": {"invalid": _("Enter an email address in the correct format, like name@example.org")},
+            "contact_email": {
+                "invalid": _("Enter an email address in the correct format, like name@example.org")
+            },
         }
 
 

@@ -66,7 +66,9 @@ class Organisation(models.Model):
         _("web address name"),
         max_length=60,
         unique=True,
-        help_text=_("Used in web addresses, for example demo in /o/demo/. Lower-case letters, numbers and dashes."),
+        help_text=_(
+            "Used in web addresses, for example demo in /o/demo/. Lower-case letters, numbers and dashes."
+        ),
     )
     logo_text = models.CharField(
         _("logo text"),
@@ -80,7 +82,9 @@ class Organisation(models.Model):
     require_two_factor = models.BooleanField(
         _("require two-factor authentication for admins, leads, finance and executives"),
         default=True,
-        help_text=_("They hold other people's health and payment details, so a password alone is not enough."),
+        help_text=_(
+            "They hold other people's health and payment details, so a password alone is not enough."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -120,7 +124,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation")
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            )
         ]
         ordering = ["user__full_name", "user__email"]
 

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation
+from .models import Membership
 from .permissions import needs_two_factor
 
 LAST_ORGANISATION_SESSION_KEY = "coproduce_last_organisation"
@@ -76,10 +76,8 @@ def scoped(request: HttpRequest, queryset: QuerySet) -> QuerySet:
 
 def get_membership_for(request: HttpRequest, public_id) -> Membership:
     try:
-        return (
-            scoped(request, Membership.objects.select_related("user", "organisation").prefetch_related("role_set"))
-            .get(public_id=public_id)
-        )
+        return scoped(
+            request, Membership.objects.select_related("user", "organisation").prefetch_related("role_set")
+        ).get(public_id=public_id)
     except Membership.DoesNotExist as exc:
         raise Http404("No such member") from exc
-

@@ -8,7 +8,7 @@ from .models import AuditEvent, Membership, MembershipRole, Organisation, Role, 
 def membership_list(*, organisation: Organisation, role: str = "", search: str = "") -> QuerySet[Membership]:
     members = (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user")
+        .select_related("user", "organisation")
         .prefetch_related("role_set")
         .order_by("user__full_name", "user__email")
     )
@@ -51,7 +51,10 @@ def audit_event_list(
 
 def audit_action_choices(*, organisation: Organisation) -> list[str]:
     return list(
-        AuditEvent.objects.filter(organisation=organisation).values_list("action", flat=True).distinct().order_by("action")
+        AuditEvent.objects.filter(organisation=organisation)
+        .values_list("action", flat=True)
+        .distinct()
+        .order_by("action")
     )
 
 

@@ -19,7 +19,9 @@ def organisation_create(
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        audit_log(actor=created_by, organisation=organisation, action="organisation.created", target=organisation)
+        audit_log(
+            actor=created_by, organisation=organisation, action="organisation.created", target=organisation
+        )
     return organisation
 
 
@@ -65,7 +67,9 @@ def _set_roles(membership: Membership, roles: Iterable[str]) -> None:
         raise ValidationError(_("Unknown role: %(roles)s") % {"roles": ", ".join(sorted(unknown))})
     membership.role_set.exclude(role__in=roles).delete()
     existing = set(membership.role_set.values_list("role", flat=True))
-    MembershipRole.objects.bulk_create(MembershipRole(membership=membership, role=r) for r in roles - existing)
+    MembershipRole.objects.bulk_create(
+        MembershipRole(membership=membership, role=r) for r in roles - existing
+    )
     # Drop any prefetched roles so membership.roles reads the new ones.
     getattr(membership, "_prefetched_objects_cache", {}).pop("role_set", None)
 
@@ -101,9 +105,13 @@ def membership_invite(
         notify(
             organisation=organisation,
             recipients=[user],
-            subject=_("You have been added to %(organisation)s on Coproduce") % {"organisation": organisation.name},
+            subject=_("You have been added to %(organisation)s on Coproduce")
+            % {"organisation": organisation.name},
             body=(
-                _("%(inviter)s added you to %(organisation)s. Choose a password to sign in for the first time.")
+                _(
+                    "%(inviter)s added you to %(organisation)s. "
+                    "Choose a password to sign in for the first time."
+                )
                 if created
                 else _("%(inviter)s added you to %(organisation)s. Sign in with your usual password.")
             )
@@ -126,7 +134,11 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[str], change
         return membership
     with transaction.atomic():
         # Lock the organisation's admin roles so two admins cannot demote each other at once.
-        list(MembershipRole.objects.select_for_update().filter(membership__organisation=membership.organisation))
+        list(
+            MembershipRole.objects.select_for_update().filter(
+                membership__organisation=membership.organisation
+            )
+        )
         if Role.ADMIN in before and Role.ADMIN not in roles and _admin_count(membership.organisation) <= 1:
             raise ValidationError(
                 {"roles": _("An organisation needs at least one admin. Make someone else an admin first.")}
@@ -144,7 +156,11 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[str], change
 
 def membership_remove(*, membership: Membership, removed_by: User) -> None:
     with transaction.atomic():
-        list(MembershipRole.objects.select_for_update().filter(membership__organisation=membership.organisation))
+        list(
+            MembershipRole.objects.select_for_update().filter(
+                membership__organisation=membership.organisation
+            )
+        )
         is_admin = membership.role_set.filter(role=Role.ADMIN).exists()
         if is_admin and _admin_count(membership.organisation) <= 1:
             raise ValidationError(

@@ -10,10 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate, querystring_without_page
-from coproduce.notifications.selectors import notification_unread_count, notification_list
+from coproduce.notifications.selectors import notification_list, notification_unread_count
 
 from . import permissions, selectors, services
-from .forms import AuditFilterForm, MemberFilterForm, MemberInviteForm, MemberRolesForm, OrganisationSettingsForm
+from .forms import (
+    AuditFilterForm,
+    MemberFilterForm,
+    MemberInviteForm,
+    MemberRolesForm,
+    OrganisationSettingsForm,
+)
 from .scoping import LAST_ORGANISATION_SESSION_KEY, get_membership_for, organisation_view
 
 
@@ -33,7 +39,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = request.membership
     context = {
         "unread_count": notification_unread_count(recipient=request.user, organisation=request.organisation),
-        "latest_notifications": notification_list(recipient=request.user, organisation=request.organisation)[:3],
+        "latest_notifications": notification_list(recipient=request.user, organisation=request.organisation)[
+            :3
+        ],
     }
     if permissions.can_view_members(membership):
         context["role_counts"] = selectors.role_counts(organisation=request.organisation)
@@ -52,7 +60,9 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         original = type(organisation).objects.get(pk=organisation.pk)
         try:
             services.organisation_update(
-                organisation=original, updated_by=request.user, **{f: form.cleaned_data[f] for f in form.fields}
+                organisation=original,
+                updated_by=request.user,
+                **{f: form.cleaned_data[f] for f in form.fields},
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -74,7 +84,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/member_list.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request), "filtered": bool(filters)},
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "filtered": bool(filters),
+        },
     )
 
 
@@ -94,7 +109,9 @@ def member_invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, _("%(name)s has been added and sent an email") % {"name": membership.user})
+            messages.success(
+                request, _("%(name)s has been added and sent an email") % {"name": membership.user}
+            )
             return redirect("core:members", org=request.organisation.slug)
     return render(request, "core/member_invite.html", {"form": form})
 
@@ -118,7 +135,9 @@ def member_detail(request: HttpRequest, member) -> HttpResponse:
             else:
                 messages.success(request, _("Roles saved"))
                 return redirect(membership)
-    return render(request, "core/member_detail.html", {"member": membership, "form": form, "can_manage": can_manage})
+    return render(
+        request, "core/member_detail.html", {"member": membership, "form": form, "can_manage": can_manage}
+    )
 
 
 @organisation_view(permission=permissions.can_manage_members)
@@ -132,7 +151,9 @@ def member_remove(request: HttpRequest, member) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, _("%(name)s has been removed from the organisation") % {"name": membership.user})
+            messages.success(
+                request, _("%(name)s has been removed from the organisation") % {"name": membership.user}
+            )
             if membership.user_id == request.user.id:
                 return redirect("core:home")
             return redirect("core:members", org=request.organisation.slug)
@@ -151,7 +172,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_log.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request), "filtered": bool(filters)},
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "filtered": bool(filters),
+        },
     )
 
 
@@ -176,7 +202,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any failure means the database is not usable
-        return JsonResponse({"status": "error", "database": f"unreachable: {exc.__class__.__name__}"}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": f"unreachable: {exc.__class__.__name__}"}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

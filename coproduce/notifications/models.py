@@ -9,7 +9,9 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         "core.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     url = models.CharField(_("link"), max_length=500, blank=True)

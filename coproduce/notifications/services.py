@@ -11,7 +11,9 @@ from .models import Notification
 from .tasks import send_notification_emails
 
 
-def notify(*, organisation, recipients: Iterable, subject: str, body: str, url: str = "") -> list[Notification]:
+def notify(
+    *, organisation, recipients: Iterable, subject: str, body: str, url: str = ""
+) -> list[Notification]:
     notifications = Notification.objects.bulk_create(
         Notification(organisation=organisation, recipient=user, subject=subject[:200], body=body, url=url)
         for user in recipients
@@ -19,7 +21,9 @@ def notify(*, organisation, recipients: Iterable, subject: str, body: str, url: 
     ids = [n.pk for n in notifications if n.pk is not None]
     if not ids:  # some databases do not return primary keys from bulk_create
         ids = list(
-            Notification.objects.filter(organisation=organisation, subject=subject[:200], emailed_at__isnull=True)
+            Notification.objects.filter(
+                organisation=organisation, subject=subject[:200], emailed_at__isnull=True
+            )
             .order_by("-id")
             .values_list("pk", flat=True)[: len(notifications)]
         )

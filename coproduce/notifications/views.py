@@ -20,7 +20,9 @@ def notification_index(request: HttpRequest) -> HttpResponse:
         "notifications/list.html",
         {
             "page": paginate(request, notifications),
-            "unread_count": notification_unread_count(recipient=request.user, organisation=request.organisation),
+            "unread_count": notification_unread_count(
+                recipient=request.user, organisation=request.organisation
+            ),
         },
     )
 

@@ -30,8 +30,33 @@ OTHER_PEOPLE = [
     ("member@other.test", "Lee Other-Member", [Role.PARTICIPANT]),
 ]
 
-FIRST_NAMES = ["Aisha", "Ben", "Cerys", "Dev", "Eilidh", "Femi", "Gareth", "Hana", "Ivan", "Jas", "Kai", "Lowri"]
-LAST_NAMES = ["Ahmed", "Brown", "Davies", "Evans", "Green", "Hughes", "Jones", "Khan", "Lewis", "Morgan", "Patel"]
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Cerys",
+    "Dev",
+    "Eilidh",
+    "Femi",
+    "Gareth",
+    "Hana",
+    "Ivan",
+    "Jas",
+    "Kai",
+    "Lowri",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Green",
+    "Hughes",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Patel",
+]
 
 
 class Command(BaseCommand):
@@ -77,14 +102,18 @@ class Command(BaseCommand):
         existing = User.objects.filter(email__startswith=f"person-{organisation.slug}-").count()
         new_users = []
         for i in range(existing, existing + count):
-            name = f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+            name = (
+                f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+            )
             user = User(email=f"person-{organisation.slug}-{i}@example.test", full_name=name)
             user.set_unusable_password()
             new_users.append(user)
         with transaction.atomic():
             User.objects.bulk_create(new_users, batch_size=1000)
             users = list(User.objects.filter(email__in=[u.email for u in new_users]))
-            Membership.objects.bulk_create([Membership(user=u, organisation=organisation) for u in users], batch_size=1000)
+            Membership.objects.bulk_create(
+                [Membership(user=u, organisation=organisation) for u in users], batch_size=1000
+            )
             memberships = Membership.objects.filter(organisation=organisation, user__in=users)
             MembershipRole.objects.bulk_create(
                 [
