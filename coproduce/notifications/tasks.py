@@ -24,3 +24,16 @@ def send_notification_emails(*, notification_ids: list[int]) -> int:
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+@task()
+def send_email(
+    *, subject: str, body: str, to: list[str], html: str = "", from_email: str | None = None
+) -> None:
+    """Send one prepared email; used for account emails (password reset) so the request never waits."""
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

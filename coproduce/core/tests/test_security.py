@@ -102,3 +102,23 @@ def test_the_demo_accounts_sign_in_with_a_password(client, db):
 def test_bad_query_values_never_cause_a_server_error(client, admin, url):
     client.force_login(admin)
     assert client.get(url).status_code == 200
+
+
+def test_password_reset_email_is_sent_by_a_background_task(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        mock.patch("coproduce.core.adapters.send_email") as task,
+    ):
+        response = client.post("/accounts/password/reset/", {"email": member.email})
+    assert response.status_code == 302
+    assert mailoutbox == []  # nothing sent inside the request
+    enqueue = task.enqueue
+    assert enqueue.call_args.kwargs["to"] == [member.email]
+    # The task itself sends it, with the reset link.
+    from coproduce.notifications.tasks import send_email
+
+    send_email.call(**enqueue.call_args.kwargs)
+    assert mailoutbox[0].to == [member.email]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
