@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("coproduce.core.urls")),
     path("o/<slug:org>/notifications/", include("coproduce.notifications.urls")),
+    path("o/<slug:org>/", include("coproduce.people.urls")),
     path("account/tokens/", include("coproduce.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.notifications",
+    "coproduce.people",
     "coproduce.api",
     "django.contrib.admin",
     "django.contrib.auth",

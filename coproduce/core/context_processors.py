@@ -2,11 +2,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.people import permissions as people_permissions
+
 from . import permissions
 
 # (url name, label, permission or None for everyone in the organisation)
 ORGANISATION_NAVIGATION = [
     ("core:dashboard", _("Home"), None),
+    ("people:list", _("People"), people_permissions.can_view_register),
+    ("people:group-list", _("Groups"), None),
+    ("people:my-profile", _("My profile"), None),
     ("core:members", _("Members"), permissions.can_view_members),
     ("notifications:list", _("Notifications"), None),
     ("core:audit-log", _("Audit log"), permissions.can_view_audit_log),

@@ -45,6 +45,14 @@ class MemberInviteForm(forms.Form):
 
 class MemberRolesForm(forms.Form):
     roles = RolesField()
+    can_see_equality_data = forms.BooleanField(
+        label=_("Can see equality monitoring data"),
+        required=False,
+        help_text=_(
+            "Equality answers are special-category personal data. Give this only to people who report on "
+            "whose voices are missing."
+        ),
+    )
 
 
 class MemberFilterForm(forms.Form):

@@ -120,6 +120,8 @@ class Membership(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    # Equality monitoring is special-category data: seeing it is an explicit grant, not part of a role.
+    can_see_equality_data = models.BooleanField(_("can see equality monitoring data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,3 +33,10 @@ CHECKS = {
     "view_members": can_view_members,
     "view_audit_log": can_view_audit_log,
 }
+
+
+def can_see_equality_data(membership: Membership) -> bool:
+    return membership.can_see_equality_data
+
+
+CHECKS["see_equality_data"] = can_see_equality_data

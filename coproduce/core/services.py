@@ -154,6 +154,21 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[str], change
     return membership
 
 
+def membership_set_equality_access(*, membership: Membership, allowed: bool, changed_by: User) -> Membership:
+    if membership.can_see_equality_data == allowed:
+        return membership
+    with transaction.atomic():
+        membership.can_see_equality_data = allowed
+        membership.save(update_fields=["can_see_equality_data"])
+        audit_log(
+            actor=changed_by,
+            organisation=membership.organisation,
+            action="membership.equality_access_granted" if allowed else "membership.equality_access_removed",
+            target=membership,
+        )
+    return membership
+
+
 def membership_remove(*, membership: Membership, removed_by: User) -> None:
     with transaction.atomic():
         list(

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -121,15 +121,27 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, member) -> HttpResponse:
     membership = get_membership_for(request, member)
     can_manage = permissions.can_manage_members(request.membership)
-    form = MemberRolesForm(request.POST or None, initial={"roles": sorted(membership.roles)})
+    form = MemberRolesForm(
+        request.POST or None,
+        initial={
+            "roles": sorted(membership.roles),
+            "can_see_equality_data": membership.can_see_equality_data,
+        },
+    )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.membership_set_roles(
-                    membership=membership, roles=form.cleaned_data["roles"], changed_by=request.user
-                )
+                with transaction.atomic():
+                    services.membership_set_roles(
+                        membership=membership, roles=form.cleaned_data["roles"], changed_by=request.user
+                    )
+                    services.membership_set_equality_access(
+                        membership=membership,
+                        allowed=form.cleaned_data["can_see_equality_data"],
+                        changed_by=request.user,
+                    )
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:

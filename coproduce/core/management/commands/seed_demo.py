@@ -11,6 +11,8 @@ from django.db import transaction
 from coproduce.core.models import Membership, MembershipRole, Organisation, Role, User
 from coproduce.core.services import membership_add, organisation_create
 from coproduce.notifications.models import Notification
+from coproduce.people.demo import seed_register
+from coproduce.people.models import Person
 
 DEMO_ORGANISATION = ("demo", "Demo Mental Health NHS Foundation Trust", "Demo MH NHS FT")
 OTHER_ORGANISATION = ("other", "Other Community Mental Health Charity", "Other Charity")
@@ -71,9 +73,16 @@ class Command(BaseCommand):
             other = self.organisation(*OTHER_ORGANISATION, require_two_factor=False)
             self.people(demo, DEMO_PEOPLE)
             self.people(other, OTHER_PEOPLE)
+            # The demo admin reports on whose voices are missing, so may see equality data.
+            Membership.objects.filter(organisation=demo, user__email="admin@demo.test").update(
+                can_see_equality_data=True
+            )
+            self.register(demo, 120, links=["member@demo.test", "carer@demo.test"])
+            self.register(other, 25, links=["member@other.test"])
         if scale:
             for organisation in (demo, other):
                 self.scale(organisation, scale)
+                seed_register(organisation, scale, seed=scale)
         self.stdout.write(self.style.SUCCESS("Demo ready: sign in as admin@demo.test (see README)."))
 
     def organisation(self, slug: str, name: str, logo_text: str, require_two_factor: bool) -> Organisation:
@@ -96,6 +105,13 @@ class Command(BaseCommand):
                 user = User.objects.create_user(email, settings.DEMO_PASSWORD, full_name=full_name)
             if not Membership.objects.filter(user=user, organisation=organisation).exists():
                 membership_add(organisation=organisation, user=user, roles=roles, added_by=None)
+
+    def register(self, organisation: Organisation, count: int, links: list[str]) -> None:
+        """The involvement register, once: a second run finds people there and adds nothing."""
+        if Person.objects.filter(organisation=organisation).exists():
+            return
+        users = {email: User.objects.get(email=email) for email in links}
+        seed_register(organisation, count, seed=2019, link_users=users)
 
     def scale(self, organisation: Organisation, count: int) -> None:
         """Bulk-create members so a benchmark data set builds in seconds, not minutes."""

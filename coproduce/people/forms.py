@@ -1,0 +1,272 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AccessNeed,
+    CheckKind,
+    CheckStatus,
+    ConsentPurpose,
+    ContactMethod,
+    EqualityMonitoring,
+    Group,
+    GroupRole,
+    InvolvementIdentity,
+    Person,
+)
+
+DATE_HINT = _("For example, 2026-03-31")
+DATE_ERRORS = {"invalid": _("Enter a real date, for example 2026-03-31")}
+
+
+class PersonForm(forms.ModelForm):
+    contact_methods = forms.MultipleChoiceField(
+        label=_("Ways we may contact them"),
+        choices=ContactMethod.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Select all that apply."),
+    )
+    tags_text = forms.CharField(
+        label=_("Skills, interests and experience"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separate them with commas, for example: public speaking, art, peer support"),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "preferred_name",
+            "pronouns",
+            "identity",
+            "email",
+            "phone",
+            "address",
+            "preferred_contact",
+            "times_to_avoid",
+            "is_managed",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "identity": forms.RadioSelect}
+        error_messages = {
+            "full_name": {"required": _("Enter their full name")},
+            "email": {"invalid": _("Enter an email address in the correct format, like name@example.org")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["contact_methods"] = self.instance.contact_methods()
+            self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
+        self.fields["preferred_contact"].choices = [("", _("No preference"))] + list(ContactMethod.choices)
+
+    def profile_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        for method in ContactMethod.values:
+            data[f"contact_by_{method}"] = method in self.cleaned_data["contact_methods"]
+        return data
+
+    def tag_names(self) -> list[str]:
+        return [t for t in self.cleaned_data["tags_text"].split(",") if t.strip()]
+
+
+class MyProfileForm(PersonForm):
+    """The same details, in the first person, without the fields only the team sets."""
+
+    class Meta(PersonForm.Meta):
+        fields = [f for f in PersonForm.Meta.fields if f != "is_managed"]
+        labels = {"identity": _("How do you take part?"), "full_name": _("Your full name")}
+        help_texts = {"preferred_name": _("What you like to be called.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_methods"].label = _("Ways we may contact you")
+        self.fields["tags_text"].label = _("Your skills, interests and experience")
+        self.fields["tags_text"].help_text = _(
+            "Everyone has something to offer. Separate them with commas, for example: listening, art, Welsh"
+        )
+
+
+class AccessNeedsForm(forms.Form):
+    needs = forms.MultipleChoiceField(
+        label=_("What helps you take part?"),
+        choices=AccessNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Select all that apply. We share these only with the people who arrange activities you join."
+        ),
+    )
+    other = forms.CharField(
+        label=_("Anything else that helps"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CheckForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Check"), choices=CheckKind.choices)
+    done_on = forms.DateField(
+        label=_("Date done"),
+        help_text=DATE_HINT,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the date the check was done"), **DATE_ERRORS},
+    )
+    expires_on = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        help_text=_("Leave empty if it never expires. For example, 2029-03-31"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DATE_ERRORS,
+    )
+    reference = forms.CharField(label=_("Reference number (optional)"), required=False, max_length=60)
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data["done_on"]
+        if done_on > date.today():
+            raise forms.ValidationError(_("The date done must be today or in the past"))
+        return done_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("done_on") and data.get("expires_on") and data["expires_on"] < data["done_on"]:
+            self.add_error(
+                "expires_on", _("The expiry date must be the same as or after the date it was done")
+            )
+        return data
+
+
+class ConsentForm(forms.Form):
+    note = forms.CharField(
+        label=_("How was this consent given? (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example, 'by phone on 3 March'. Useful when you record it for someone else."),
+    )
+
+    def __init__(self, *args, current: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("yes", _("Yes")), ("no", _("No"))]
+        for row in current:
+            self.fields[f"consent_{row['purpose']}"] = forms.ChoiceField(
+                label=row["label"],
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial="yes" if row["given"] else "no",
+            )
+        self.order_fields([f"consent_{p}" for p in ConsentPurpose.values] + ["note"])
+
+    def answers(self) -> dict[str, bool]:
+        return {p: self.cleaned_data[f"consent_{p}"] == "yes" for p in ConsentPurpose.values}
+
+
+class EqualityForm(forms.ModelForm):
+    class Meta:
+        model = EqualityMonitoring
+        fields = [
+            "age_band",
+            "sex",
+            "gender_same_as_sex",
+            "sexual_orientation",
+            "ethnicity",
+            "religion",
+            "disability",
+        ]
+        widgets = {name: forms.RadioSelect for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or email"), required=False, max_length=200)
+    identity = forms.ChoiceField(
+        label=_("How they are involved"),
+        required=False,
+        choices=[("", _("Anyone")), *InvolvementIdentity.choices],
+    )
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    tag = forms.CharField(label=_("Skill or interest"), required=False, max_length=60)
+    check_status = forms.ChoiceField(
+        label=_("Checks"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (CheckStatus.EXPIRED, _("Has an expired check")),
+            (CheckStatus.EXPIRING, _("Has a check expiring within 30 days")),
+            (CheckStatus.VALID, _("All checks valid")),
+            (CheckStatus.MISSING, _("No checks recorded")),
+        ],
+    )
+    consent = forms.ChoiceField(
+        label=_("Has agreed to"), required=False, choices=[("", _("Any")), *ConsentPurpose.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name, A to Z")),
+            ("-name", _("Name, Z to A")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+        ],
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = {str(g.public_id): g for g in groups}
+        self.fields["group"].choices = [("", _("Any group"))] + [(k, g.name) for k, g in self.groups.items()]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "search": data["q"],
+            "identity": data["identity"],
+            "group": self.groups.get(data["group"]),
+            "tag": data["tag"].strip(),
+            "check_status": data["check_status"],
+            "consent": data["consent"],
+            "sort": data["sort"] or "name",
+        }
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "purpose", "who_can_join", "meeting_pattern"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}), "who_can_join": forms.RadioSelect}
+        error_messages = {
+            "name": {"required": _("Enter the group's name")},
+            "purpose": {"required": _("Say what the group is for")},
+        }
+
+
+class GroupMemberForm(forms.Form):
+    person = forms.ChoiceField(
+        label=_("Person"), error_messages={"required": _("Choose a person from the register")}
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the group"),
+        choices=GroupRole.choices,
+        initial=GroupRole.MEMBER,
+        widget=forms.RadioSelect,
+        help_text=_("The connector carries the group's voice to the executive team."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.public_id): p for p in people}
+        self.fields["person"].choices = [("", _("Choose a person"))] + [
+            (k, p.full_name) for k, p in self.people.items()
+        ]
+
+    def chosen_person(self) -> Person:
+        return self.people[self.cleaned_data["person"]]

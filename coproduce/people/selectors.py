@@ -1,0 +1,192 @@
+"""Reads of the register. Filters and counts run in the database."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from coproduce.core.models import AuditEvent, Organisation
+
+from .models import (
+    EXPIRY_WARNING_DAYS,
+    Check,
+    CheckKind,
+    CheckStatus,
+    ConsentEvent,
+    ConsentPurpose,
+    Group,
+    GroupMembership,
+    GroupRole,
+    Person,
+)
+
+SORTS = {
+    "name": ("full_name",),
+    "-name": ("-full_name",),
+    "newest": ("-created_at",),
+    "oldest": ("created_at",),
+}
+
+
+def latest_consent(purpose: str) -> Subquery:
+    """The person's latest answer for one purpose (None when never asked)."""
+    return Subquery(
+        ConsentEvent.objects.filter(person=OuterRef("pk"), purpose=purpose)
+        .order_by("-recorded_at", "-id")
+        .values("given")[:1]
+    )
+
+
+def check_filter(status: str, today: date) -> Q:
+    soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+    checks = Check.objects.filter(person=OuterRef("pk"))
+    if status == CheckStatus.EXPIRED:
+        return Q(Exists(checks.filter(expires_on__lt=today)))
+    if status == CheckStatus.EXPIRING:
+        return Q(Exists(checks.filter(expires_on__gte=today, expires_on__lte=soon)))
+    if status == CheckStatus.MISSING:
+        return Q(~Exists(checks))
+    if status == CheckStatus.VALID:
+        return Q(Exists(checks)) & ~Q(Exists(checks.filter(expires_on__lte=soon)))
+    return Q()
+
+
+def person_list(
+    *,
+    organisation: Organisation,
+    search: str = "",
+    identity: str = "",
+    group: Group | None = None,
+    tag: str = "",
+    check_status: str = "",
+    consent: str = "",
+    sort: str = "name",
+    today: date | None = None,
+) -> QuerySet[Person]:
+    people = (
+        Person.objects.filter(organisation=organisation, erased_at__isnull=True)
+        .select_related("organisation")
+        .prefetch_related("tags")
+    )
+    if search:
+        people = people.filter(
+            Q(full_name__icontains=search) | Q(preferred_name__icontains=search) | Q(email__icontains=search)
+        )
+    if identity:
+        people = people.filter(identity=identity)
+    if group is not None:
+        people = people.filter(group_memberships__group=group, group_memberships__left_on__isnull=True)
+    if tag:
+        people = people.filter(tags__name__iexact=tag)
+    if check_status:
+        people = people.filter(check_filter(check_status, today or date.today()))
+    if consent in ConsentPurpose.values:
+        people = people.annotate(consent_given=latest_consent(consent)).filter(consent_given=True)
+    return people.order_by(*SORTS.get(sort, SORTS["name"]), "pk").distinct()
+
+
+def people_with_consent(*, organisation: Organisation, purpose: str) -> QuerySet[Person]:
+    """The only way any feature may choose whom to contact for a purpose: withdrawal applies at once."""
+    return (
+        Person.objects.filter(organisation=organisation, erased_at__isnull=True)
+        .annotate(consent_given=latest_consent(purpose))
+        .filter(consent_given=True)
+    )
+
+
+def consent_current(*, person: Person) -> list[dict]:
+    """Each purpose with the latest answer (or none yet), in the order purposes are listed."""
+    latest = {}
+    for event in ConsentEvent.objects.filter(person=person).order_by("-recorded_at", "-id"):
+        latest.setdefault(event.purpose, event)
+    return [
+        {
+            "purpose": value,
+            "label": label,
+            "event": latest.get(value),
+            "given": bool(latest.get(value) and latest[value].given),
+        }
+        for value, label in ConsentPurpose.choices
+    ]
+
+
+def consent_history(*, person: Person) -> QuerySet[ConsentEvent]:
+    return (
+        ConsentEvent.objects.filter(person=person)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def checks_for(*, person: Person, today: date | None = None) -> list[dict]:
+    """Every kind of check with its status; kinds never done show as missing."""
+    today = today or date.today()
+    done = {c.kind: c for c in person.checks.all()}
+    rows = []
+    for value, label in CheckKind.choices:
+        check = done.get(value)
+        status = check.status(today) if check else CheckStatus.MISSING
+        rows.append(
+            {
+                "kind": value,
+                "label": label,
+                "check": check,
+                "status": status,
+                "status_label": CheckStatus(status).label,
+            }
+        )
+    return rows
+
+
+def checks_due(*, organisation: Organisation, today: date | None = None) -> QuerySet[Check]:
+    """Checks that have expired or expire within 30 days, soonest first."""
+    today = today or date.today()
+    return (
+        Check.objects.filter(
+            person__organisation=organisation,
+            person__erased_at__isnull=True,
+            expires_on__lte=today + timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .select_related("person", "person__organisation")
+        .order_by("expires_on", "person__full_name")
+    )
+
+
+def person_history(*, person: Person) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        organisation=person.organisation, target_type="people.person", target_id=str(person.public_id)
+    ).order_by("-created_at", "-id")
+
+
+def group_list(*, organisation: Organisation) -> QuerySet[Group]:
+    current = GroupMembership.objects.filter(left_on__isnull=True)
+    return (
+        Group.objects.filter(organisation=organisation)
+        .select_related("organisation")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=current.filter(role=GroupRole.CONNECTOR).select_related("person"),
+                to_attr="connectors",
+            )
+        )
+        .order_by("name")
+    )
+
+
+def group_members(*, group: Group) -> QuerySet[GroupMembership]:
+    return (
+        GroupMembership.objects.filter(group=group, left_on__isnull=True)
+        .select_related("person", "person__organisation")
+        .order_by("person__full_name")
+    )
+
+
+def group_connectors(*, group: Group) -> QuerySet[GroupMembership]:
+    return group_members(group=group).filter(role=GroupRole.CONNECTOR)
+
+
+def groups_of(*, person: Person) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(person=person, left_on__isnull=True).select_related(
+        "group", "group__organisation"
+    )

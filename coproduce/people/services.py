@@ -1,0 +1,295 @@
+"""Writes to the register. Each audits itself, and says when someone acted for another person."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coproduce.core.audit import audit_log
+from coproduce.core.models import Organisation, User
+
+from .models import (
+    AccessNeed,
+    AccessNeeds,
+    Check,
+    ConsentEvent,
+    ConsentPurpose,
+    EqualityMonitoring,
+    Group,
+    GroupMembership,
+    GroupRole,
+    Person,
+    Tag,
+)
+
+PROFILE_FIELDS = [
+    "full_name",
+    "preferred_name",
+    "pronouns",
+    "identity",
+    "email",
+    "phone",
+    "address",
+    "contact_by_email",
+    "contact_by_sms",
+    "contact_by_phone",
+    "contact_by_post",
+    "preferred_contact",
+    "times_to_avoid",
+    "is_managed",
+]
+
+
+def _on_behalf(person: Person, actor: User | None) -> bool:
+    """True when someone other than the person themselves made the change."""
+    return actor is not None and (person.user_id is None or person.user_id != actor.pk)
+
+
+def _audit(person: Person, actor: User | None, action: str, **details) -> None:
+    if _on_behalf(person, actor):
+        # A flag, not the name: the audit row points at the person, and erasure must not leave names behind.
+        details["on_behalf"] = True
+    audit_log(actor=actor, organisation=person.organisation, action=action, target=person, details=details)
+
+
+def _validate_unique_email(person: Person) -> None:
+    if person.email:
+        clash = Person.objects.filter(organisation=person.organisation, email__iexact=person.email)
+        if person.pk:
+            clash = clash.exclude(pk=person.pk)
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "email": _("Someone on the register already has the email address %(email)s")
+                    % {"email": person.email}
+                }
+            )
+
+
+def _validate_contact(person: Person) -> None:
+    errors = {}
+    if person.contact_by_email and not person.email:
+        errors["email"] = _("Enter an email address, or untick email as a way to contact them")
+    if (person.contact_by_sms or person.contact_by_phone) and not person.phone:
+        errors["phone"] = _("Enter a phone number, or untick phone and text message")
+    if person.contact_by_post and not person.address.strip():
+        errors["address"] = _("Enter a postal address, or untick letters by post")
+    if person.preferred_contact and not getattr(person, f"contact_by_{person.preferred_contact}"):
+        errors["preferred_contact"] = _("Tick your preferred way of contact in the list above as well")
+    if errors:
+        raise ValidationError(errors)
+
+
+def tags_set(*, person: Person, names: Iterable[str]) -> None:
+    names = sorted({" ".join(n.split())[:60] for n in names if n.strip()}, key=str.lower)
+    existing = {t.name.lower(): t for t in Tag.objects.filter(organisation=person.organisation)}
+    tags = []
+    for name in names:
+        tag = existing.get(name.lower())
+        if tag is None:
+            tag = Tag.objects.create(organisation=person.organisation, name=name)
+            existing[name.lower()] = tag
+        tags.append(tag)
+    person.tags.set(tags)
+
+
+def person_create(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    tags: Iterable[str] = (),
+    user: User | None = None,
+    **fields,
+) -> Person:
+    person = Person(organisation=organisation, user=user, **fields)
+    person.email = person.email.strip().lower()
+    person.full_clean(validate_constraints=False)
+    _validate_unique_email(person)
+    _validate_contact(person)
+    with transaction.atomic():
+        person.save()
+        AccessNeeds.objects.create(person=person)
+        tags_set(person=person, names=tags)
+        _audit(person, actor, "person.created", managed=person.is_managed)
+    return person
+
+
+def person_update(*, person: Person, actor: User, tags: Iterable[str] | None = None, **fields) -> Person:
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.email = person.email.strip().lower()
+    person.full_clean(validate_constraints=False)
+    _validate_unique_email(person)
+    _validate_contact(person)
+    with transaction.atomic():
+        person.save()
+        if tags is not None:
+            before = set(person.tags.values_list("name", flat=True))
+            tags_set(person=person, names=tags)
+            if before != set(person.tags.values_list("name", flat=True)):
+                changed.append("skills and interests")
+        if changed:
+            # Field names only: the values are personal data and the audit log outlives erasure.
+            _audit(person, actor, "person.updated", fields=sorted(changed))
+    return person
+
+
+def access_needs_update(*, person: Person, actor: User, needs: Iterable[str], other: str) -> AccessNeeds:
+    needs = sorted(set(needs))
+    unknown = set(needs) - set(AccessNeed.values)
+    if unknown:
+        raise ValidationError(
+            {"needs": _("Unknown access need: %(needs)s") % {"needs": ", ".join(sorted(unknown))}}
+        )
+    with transaction.atomic():
+        access, _created = AccessNeeds.objects.select_for_update().get_or_create(person=person)
+        access.needs = needs
+        access.other = other.strip()
+        access.full_clean()
+        access.save()
+        _audit(person, actor, "person.access_needs_updated")
+    return access
+
+
+def access_needs_viewed(*, person: Person, actor: User) -> None:
+    """Reading someone's access needs is audited: they can be health information."""
+    _audit(person, actor, "person.access_needs_viewed")
+
+
+def check_record(
+    *, person: Person, actor: User, kind: str, done_on: date, expires_on: date | None, reference: str = ""
+) -> Check:
+    check = Check.objects.filter(person=person, kind=kind).first() or Check(person=person, kind=kind)
+    check.done_on, check.expires_on, check.reference = done_on, expires_on, reference.strip()
+    if expires_on is not None and expires_on < done_on:
+        raise ValidationError(
+            {"expires_on": _("The expiry date must be the same as or after the date it was done")}
+        )
+    check.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        renewed = check.pk is not None
+        check.save()
+        _audit(person, actor, "check.renewed" if renewed else "check.recorded", kind=kind)
+    return check
+
+
+def consent_set(
+    *, person: Person, actor: User | None, purpose: str, given: bool, note: str = ""
+) -> ConsentEvent | None:
+    """Record consent given or withdrawn. Nothing is written when it is unchanged."""
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": _("Unknown consent purpose")})
+    latest = (
+        ConsentEvent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at", "-id").first()
+    )
+    if latest is not None and latest.given == given:
+        return None
+    if latest is None and not given:
+        return None  # never asked and not given: nothing to withdraw
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(
+            person=person,
+            purpose=purpose,
+            given=given,
+            recorded_by=actor,
+            on_behalf=_on_behalf(person, actor),
+            note=note,
+        )
+        _audit(person, actor, "consent.given" if given else "consent.withdrawn", purpose=purpose)
+    return event
+
+
+def equality_update(*, person: Person, actor: User, **answers) -> EqualityMonitoring:
+    with transaction.atomic():
+        record, _created = EqualityMonitoring.objects.get_or_create(person=person)
+        for name, value in answers.items():
+            setattr(record, name, value)
+        record.full_clean()
+        record.save()
+        _audit(person, actor, "person.equality_updated")
+    return record
+
+
+def person_for_user(*, organisation: Organisation, user: User) -> Person:
+    """The signed-in person's own record, created from their account the first time they look."""
+    person = Person.objects.filter(organisation=organisation, user=user).first()
+    if person is not None:
+        return person
+    person = Person.objects.filter(
+        organisation=organisation, email__iexact=user.email, user__isnull=True
+    ).first()
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+        return person
+    return person_create(
+        organisation=organisation,
+        actor=user,
+        user=user,
+        full_name=user.full_name or user.email,
+        email=user.email,
+        contact_by_email=True,
+        preferred_contact="email",
+    )
+
+
+def group_create(*, organisation: Organisation, actor: User, **fields) -> Group:
+    group = Group(organisation=organisation, **fields)
+    group.full_clean()
+    with transaction.atomic():
+        group.save()
+        audit_log(actor=actor, organisation=organisation, action="group.created", target=group)
+    return group
+
+
+def group_update(*, group: Group, actor: User, **fields) -> Group:
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.full_clean()
+    with transaction.atomic():
+        group.save()
+        audit_log(actor=actor, organisation=group.organisation, action="group.updated", target=group)
+    return group
+
+
+def group_member_add(*, group: Group, person: Person, role: str, actor: User) -> GroupMembership:
+    if person.organisation_id != group.organisation_id:
+        raise ValidationError(_("That person is not on this organisation's register"))
+    current = GroupMembership.objects.filter(group=group, person=person, left_on__isnull=True).first()
+    with transaction.atomic():
+        if current is not None:
+            if current.role == role:
+                return current
+            current.role = role
+            current.save(update_fields=["role"])
+            membership = current
+        else:
+            membership = GroupMembership.objects.create(group=group, person=person, role=role)
+        audit_log(
+            actor=actor,
+            organisation=group.organisation,
+            action="group.member_added",
+            target=group,
+            details={"person": str(person.public_id), "role": role},
+        )
+    return membership
+
+
+def group_member_leave(*, membership: GroupMembership, actor: User) -> GroupMembership:
+    with transaction.atomic():
+        membership.left_on = date.today()
+        membership.save(update_fields=["left_on"])
+        audit_log(
+            actor=actor,
+            organisation=membership.group.organisation,
+            action="group.member_left",
+            target=membership.group,
+            details={"person": str(membership.person.public_id)},
+        )
+    return membership
+
+
+__all__ = ["PROFILE_FIELDS", "GroupRole"]
