@@ -25,8 +25,8 @@ from .models import (
 )
 
 FIRST = (
-    "Aisha Ben Cerys Dev Eilidh Femi Gareth Hana Ivan Jas Kai Lowri Mo Nia Owen Priya Rhys Sian Tom Una Vik Wen "
-    "Yusuf Zara"
+    "Aisha Ben Cerys Dev Eilidh Femi Gareth Hana Ivan Jas Kai Lowri Mo Nia Owen Priya "
+    "Rhys Sian Tom Una Vik Wen Yusuf Zara"
 ).split()
 LAST = (
     "Ahmed Brown Davies Evans Green Hughes Jones Khan Lewis Morgan Patel Price Roberts Singh Thomas".split()
