@@ -40,6 +40,8 @@ def describedby(field: BoundField) -> str:
 def field_widget(field: BoundField, css_class: str, error_class: str = "") -> str:
     """Render a field's input with the design system's classes and its hint and error wired up."""
     attrs = dict(field.field.widget.attrs)
+    # The design system advises against placeholders: they vanish while typing and read as answers.
+    attrs["placeholder"] = False  # False leaves the attribute out, even when the widget sets one
     classes = [css_class, attrs.get("class", "")]
     if field.errors and error_class:
         classes.append(error_class)

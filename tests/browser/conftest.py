@@ -1,0 +1,63 @@
+"""One Chromium for the whole run (Debian's, never Playwright's download); a fresh context per test."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.support import AXE_PATH, Tab
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        # The root conftest turns this skip into a failure when CI=true.
+        pytest.skip(f"Browser tests need Debian's Chromium at {CHROMIUM}: run `make chromium` as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_PATH.exists():
+        pytest.skip(f"axe-core is missing at {AXE_PATH}: run `npm ci`")
+    return AXE_PATH.read_text()
+
+
+@pytest.fixture
+def new_tab(browser, live_server, axe_source):
+    """Open tabs in their own browser contexts (separate cookies), closed after the test."""
+    contexts = []
+
+    def open_tab() -> Tab:
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return Tab(page=context.new_page(), base_url=live_server.url, axe_source=axe_source)
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tab(new_tab):
+    tab = new_tab()
+    yield tab
+    # Anything the test did not check page by page still fails it.
+    tab.assert_no_console_problems()
