@@ -170,6 +170,11 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError("The audit log is append-only.")
 
+    def redact_for_erasure(self, *, label: str) -> int:
+        """The one permitted change: on a right-to-erasure request, replace the names an event kept
+        as text. What happened, when and to which (pseudonymous) record stays."""
+        return models.QuerySet.update(self, target_label=label, actor_label=label)
+
 
 class AuditEvent(models.Model):
     """Append-only record of who did what, written by the services that change data."""

@@ -190,3 +190,48 @@ def groups_of(*, person: Person) -> QuerySet[GroupMembership]:
     return GroupMembership.objects.filter(person=person, left_on__isnull=True).select_related(
         "group", "group__organisation"
     )
+
+
+def erasure_requests(*, organisation: Organisation) -> QuerySet[Person]:
+    return Person.objects.filter(
+        organisation=organisation, erasure_requested_at__isnull=False, erased_at__isnull=True
+    ).order_by("erasure_requested_at")
+
+
+SMALL_NUMBER = 5
+
+
+def suppress(count: int) -> int | None:
+    """Counts from 1 to 4 could identify someone, so they are withheld (None) everywhere outside raw data."""
+    return None if 0 < count < SMALL_NUMBER else count
+
+
+def equality_summary(*, organisation: Organisation) -> list[dict]:
+    """For each equality question, how many people gave each answer, with small numbers suppressed."""
+    from .models import EqualityMonitoring
+
+    records = EqualityMonitoring.objects.filter(
+        person__organisation=organisation, person__erased_at__isnull=True
+    )
+    summary = []
+    for field in EqualityMonitoring._meta.fields:
+        if not field.choices:
+            continue
+        counts = dict(
+            records.exclude(**{field.name: ""})
+            .values_list(field.name)
+            .annotate(n=Count("id"))
+            .values_list(field.name, "n")
+        )
+        answered = sum(counts.values())
+        summary.append(
+            {
+                "question": field.verbose_name,
+                "answered": suppress(answered),
+                "rows": [
+                    {"label": label, "count": suppress(counts.get(value, 0))}
+                    for value, label in field.choices
+                ],
+            }
+        )
+    return summary

@@ -5,6 +5,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core.audit import audit_log
@@ -293,3 +295,128 @@ def group_member_leave(*, membership: GroupMembership, actor: User) -> GroupMemb
 
 
 __all__ = ["PROFILE_FIELDS", "GroupRole"]
+
+
+ERASED_NAME = "Erased person"
+
+
+def person_request_erasure(*, person: Person, actor: User) -> Person:
+    """The person asks to be deleted. A lead or admin reviews it; nothing is removed yet."""
+    from coproduce.core.models import Role
+    from coproduce.notifications.services import notify
+
+    if person.erasure_requested_at is not None:
+        return person
+    with transaction.atomic():
+        person.erasure_requested_at = timezone.now()
+        person.save(update_fields=["erasure_requested_at"])
+        _audit(person, actor, "person.erasure_requested")
+        reviewers = User.objects.filter(
+            memberships__organisation=person.organisation,
+            memberships__role_set__role__in=[Role.ADMIN, Role.LEAD],
+        ).distinct()
+        notify(
+            organisation=person.organisation,
+            recipients=reviewers,
+            subject=_("Someone has asked to be deleted from the register"),
+            body=_("Please review the request and confirm it. The law gives us one month to act on it."),
+            url=reverse("people:erasure-list", kwargs={"org": person.organisation.slug}),
+        )
+    return person
+
+
+def person_erase(*, person: Person, actor: User) -> Person:
+    """Remove or pseudonymise everything that identifies the person, in one transaction.
+
+    The register row stays as an anonymous placeholder so counts (attendance, later payments)
+    still add up; the audit log keeps that an erasure happened, never what was erased.
+    """
+    from coproduce.api.models import ApiToken
+    from coproduce.core.models import AuditEvent, Membership
+    from coproduce.notifications.models import Notification
+
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.erased_at is not None:
+            return person
+        user = person.user
+        AccessNeeds.objects.filter(person=person).update(needs=[], other="")
+        EqualityMonitoring.objects.filter(person=person).delete()
+        Check.objects.filter(person=person).delete()
+        ConsentEvent.objects.filter(person=person).delete()
+        person.tags.clear()
+        for name in PROFILE_FIELDS:
+            field = Person._meta.get_field(name)
+            setattr(person, name, field.get_default())
+        person.full_name = ERASED_NAME
+        person.user = None
+        person.erased_at = timezone.now()
+        person.save()
+        AuditEvent.objects.filter(
+            target_type="people.person", target_id=str(person.public_id)
+        ).redact_for_erasure(label=ERASED_NAME)
+        if user is not None:
+            Notification.objects.filter(recipient=user, organisation=person.organisation).delete()
+            Membership.objects.filter(user=user, organisation=person.organisation).delete()
+            if not Membership.objects.filter(user=user).exists():
+                # No other organisation holds them: the account itself goes too.
+                AuditEvent.objects.filter(actor=user).redact_for_erasure(label=ERASED_NAME)
+                ApiToken.objects.filter(user=user).delete()
+                user.delete()
+        audit_log(
+            actor=actor,
+            organisation=person.organisation,
+            action="person.erased",
+            target=person,
+            details={"requested": person.erasure_requested_at is not None},
+        )
+    return person
+
+
+def person_data_export(*, person: Person, actor: User) -> dict:
+    """Everything the register holds about a person, for their right of access."""
+    from . import selectors
+
+    access = AccessNeeds.objects.filter(person=person).first()
+    equality = EqualityMonitoring.objects.filter(person=person).first()
+    data = {
+        "organisation": person.organisation.name,
+        "exported_at": timezone.now().isoformat(),
+        "profile": {name: getattr(person, name) for name in PROFILE_FIELDS},
+        "skills_and_interests": sorted(t.name for t in person.tags.all()),
+        "access_needs": {"needs": access.labels() if access else [], "other": access.other if access else ""},
+        "checks": [
+            {
+                "check": c.get_kind_display(),
+                "done_on": c.done_on.isoformat(),
+                "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+                "reference": c.reference,
+            }
+            for c in person.checks.all()
+        ],
+        "consent_history": [
+            {
+                "purpose": e.get_purpose_display(),
+                "given": e.given,
+                "recorded_at": e.recorded_at.isoformat(),
+                "recorded_on_your_behalf": e.on_behalf,
+                "note": e.note,
+            }
+            for e in selectors.consent_history(person=person)
+        ],
+        "equality_monitoring": {
+            str(f.verbose_name): str(getattr(equality, f"get_{f.name}_display")())
+            for f in EqualityMonitoring._meta.fields
+            if equality and f.choices
+        },
+        "groups": [
+            {"group": gm.group.name, "role": gm.get_role_display(), "joined_on": gm.joined_on.isoformat()}
+            for gm in selectors.groups_of(person=person)
+        ],
+        "record_history": [
+            {"when": e.created_at.isoformat(), "what": e.action, "by": e.actor_label}
+            for e in selectors.person_history(person=person)
+        ],
+    }
+    _audit(person, actor, "person.data_downloaded")
+    return data

@@ -31,6 +31,7 @@ from .forms import (
     PersonForm,
 )
 from .models import AccessNeeds, EqualityMonitoring, Person
+from .rights import data_export_zip
 
 
 def _filter_form(request: HttpRequest) -> PersonFilterForm:
@@ -450,3 +451,59 @@ def group_member_remove(request: HttpRequest, group, membership_id: int) -> Http
 
 
 __all__ = ["PermissionDenied"]
+
+
+# Rights: download everything held, ask to be deleted, erasure by a lead, equality in aggregate.
+
+
+@organisation_view
+@_needs_profile
+@require_GET
+def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
+    data = services.person_data_export(person=person, actor=request.user)
+    response = HttpResponse(data_export_zip(data), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{request.organisation.slug}.zip"'
+    return response
+
+
+@organisation_view
+@_needs_profile
+@require_http_methods(["GET", "POST"])
+def my_erasure_request(request: HttpRequest, person: Person) -> HttpResponse:
+    if request.method == "POST":
+        services.person_request_erasure(person=person, actor=request.user)
+        messages.success(
+            request, _("Your request has been sent. The involvement team will confirm it within one month.")
+        )
+        return redirect("people:my-profile", org=request.organisation.slug)
+    return render(request, "people/my_erasure_request.html", {"person": person})
+
+
+@organisation_view(permission=permissions.can_edit_people)
+@require_GET
+def erasure_list(request: HttpRequest) -> HttpResponse:
+    people = selectors.erasure_requests(organisation=request.organisation)
+    return render(request, "people/erasure_list.html", {"page": paginate(request, people), "querystring": ""})
+
+
+@organisation_view(permission=permissions.can_edit_people)
+@require_http_methods(["GET", "POST"])
+def person_erase(request: HttpRequest, person) -> HttpResponse:
+    person = get_person_for(request, person)
+    if request.method == "POST":
+        services.person_erase(person=person, actor=request.user)
+        messages.success(
+            request, _("The person's details have been erased. The audit log records that this happened.")
+        )
+        return redirect("people:list", org=request.organisation.slug)
+    return render(request, "people/person_erase.html", {"person": person})
+
+
+@organisation_view(permission=can_see_equality_data)
+@require_GET
+def equality_summary(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "people/equality_summary.html",
+        {"summary": selectors.equality_summary(organisation=request.organisation)},
+    )
