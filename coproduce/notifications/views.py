@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from coproduce.core.scoping import organisation_view
@@ -31,5 +31,9 @@ def notification_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = notification_mark_read(recipient=request.user, organisation=request.organisation)
-    messages.success(request, _("Marked %(count)s notifications as read") % {"count": count})
+    messages.success(
+        request,
+        ngettext("Marked %(count)s notification as read", "Marked %(count)s notifications as read", count)
+        % {"count": count},
+    )
     return redirect("notifications:list", org=request.organisation.slug)
