@@ -41,9 +41,10 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
+    sources = ("query", "body", "path")
     errors = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", []) if part not in ("query", "body", "path")),
+            "field": ".".join(str(part) for part in error.get("loc", []) if part not in sources),
             "message": error.get("msg", "Not valid"),
         }
         for error in exc.errors

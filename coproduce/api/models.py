@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "cop_"
+TOKEN_PREFIX = "cop_"  # noqa: S105 - a public marker that tells people what the string is, not a secret
 
 
 def hash_token(raw: str) -> str:
@@ -21,7 +21,9 @@ class ApiToken(models.Model):
     """A personal access token. It acts with its user's memberships and roles."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100, help_text=_("What it is for, for example 'Monthly report'."))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What it is for, for example 'Monthly report'.")
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The first characters, shown so people can tell their tokens apart.
     prefix = models.CharField(max_length=12, editable=False)

@@ -31,5 +31,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404("No such token")
     api_token_revoke(token=token, revoked_by=request.user)
-    messages.success(request, _("Token '%(name)s' revoked. Anything using it will stop working.") % {"name": token.name})
+    messages.success(
+        request, _("Token '%(name)s' revoked. Anything using it will stop working.") % {"name": token.name}
+    )
     return redirect("api:token-list")

@@ -6,6 +6,7 @@ organisation that does not exist, so nothing leaks), checks the view's permissio
 the request. Views then fetch objects only through helpers such as ``get_membership_for``.
 """
 
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -24,8 +25,12 @@ from .permissions import needs_two_factor
 LAST_ORGANISATION_SESSION_KEY = "coproduce_last_organisation"
 
 
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
+
 def membership_for(user, slug: str) -> Membership | None:
-    if not user.is_authenticated:
+    # Anything that cannot be a slug is simply not found, so odd input (a NUL byte) never reaches SQL.
+    if not user.is_authenticated or not SLUG_RE.fullmatch(slug or ""):
         return None
     return (
         Membership.objects.select_related("organisation", "user")

@@ -1,21 +1,55 @@
 """Organisations and members. Thin: scoping, permissions and reads come from coproduce.core."""
 
+import re
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import AfterValidator, BeforeValidator
 
 from coproduce.core import permissions, selectors
-from coproduce.core.models import Membership
+from coproduce.core.models import Membership, Role
 from coproduce.core.scoping import membership_for
 
 from ..pagination import Pagination
-from ..schemas import ErrorOut
+from ..schemas import ErrorOut, ValidationErrorOut
 
 router = Router(tags=["organisations"])
+
+# What a slug can be (Django's slug converter, Organisation.slug's length). Anything else is "not found"
+# without a query, so odd input such as a NUL byte never reaches the database (PostgreSQL rejects it).
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
+
+def _blank_as_none(value):
+    # "?role=" is what an HTML form sends for "any role".
+    return value or None
+
+
+def _without_nul(value: str) -> str:
+    # PostgreSQL cannot compare text with a NUL byte: answer 422 with what to do, not 500.
+    if "\x00" in value:
+        raise ValueError("Remove the NUL character from the search text")
+    return value
+
+
+RoleFilter = Annotated[
+    Role | None, BeforeValidator(_blank_as_none), Query(None, description="Only members with this role")
+]
+SearchText = Annotated[
+    str,
+    AfterValidator(_without_nul),
+    # Documents the rule for clients (and schemathesis) while _without_nul gives the readable message.
+    Field(json_schema_extra={"pattern": "^[^\\x00]*$"}),
+    Query(
+        "", max_length=200, description="Text to find in names and email addresses, at most 200 characters"
+    ),
+]
 
 
 class OrganisationSummaryOut(Schema):
@@ -65,14 +99,28 @@ def _memberships(request: HttpRequest):
 
 
 def get_membership_or_404(request: HttpRequest, slug: str) -> Membership:
-    """The same answer for an organisation that does not exist and one you are not in."""
+    """The same answer for an organisation that does not exist and one you are not in.
+
+    Like the pages, the API holds back an organisation that asks people in your role to use two-factor
+    authentication until you have set it up: a token must not be a way round that.
+    """
+    if not SLUG_RE.fullmatch(slug):
+        raise Http404("No such organisation")
     membership = membership_for(request.user, slug)
     if membership is None:
         raise Http404("No such organisation")
+    if permissions.needs_two_factor(membership) and not is_mfa_enabled(request.user):
+        raise HttpError(
+            403,
+            f"{membership.organisation.name} asks people in your role to use two-factor authentication. "
+            "Set it up on your account page in Coproduce, then try again.",
+        )
     return membership
 
 
-@router.get("/me", response=MeOut, summary="The signed-in person and their organisations")
+@router.get(
+    "/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in person and their organisations"
+)
 def me(request: HttpRequest):
     return {
         "email": request.user.email,
@@ -81,14 +129,20 @@ def me(request: HttpRequest):
     }
 
 
-@router.get("/orgs", response=list[OrganisationSummaryOut], summary="Organisations you belong to")
+@router.get(
+    "/orgs",
+    response={200: list[OrganisationSummaryOut], 401: ErrorOut, 422: ValidationErrorOut},
+    summary="Organisations you belong to",
+)
 @paginate(Pagination)
 def organisation_list(request: HttpRequest):
     return _memberships(request)
 
 
 @router.get(
-    "/orgs/{slug}", response={200: OrganisationOut, 404: ErrorOut}, summary="One of your organisations"
+    "/orgs/{slug}",
+    response={200: OrganisationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One of your organisations",
 )
 def organisation_detail(request: HttpRequest, slug: str):
     membership = get_membership_or_404(request, slug)
@@ -105,12 +159,12 @@ def organisation_detail(request: HttpRequest, slug: str):
 
 @router.get(
     "/orgs/{slug}/members",
-    response={200: list[MemberOut], 403: ErrorOut, 404: ErrorOut},
+    response={200: list[MemberOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Members and their roles (organisation admins only)",
 )
 @paginate(Pagination)
-def member_list(request: HttpRequest, slug: str, role: str = "", q: str = ""):
+def member_list(request: HttpRequest, slug: str, role: RoleFilter = None, q: SearchText = ""):
     membership = get_membership_or_404(request, slug)
     if not permissions.can_manage_members(membership):
         raise HttpError(403, "Only organisation admins can list members.")
-    return selectors.membership_list(organisation=membership.organisation, role=role[:20], search=q[:200])
+    return selectors.membership_list(organisation=membership.organisation, role=role or "", search=q)

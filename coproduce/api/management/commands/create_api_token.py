@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from coproduce.api.services import api_token_create
@@ -15,5 +16,13 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"No user has the email address {email}.")
-        _token, raw = api_token_create(user=user, name=name)
+        try:
+            _token, raw = api_token_create(user=user, name=name)
+        except ValidationError as error:
+            messages = "; ".join(
+                f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items()
+            )
+            raise CommandError(
+                f"Could not create the token ({messages}). Use --name to say what it is for."
+            ) from error
         self.stdout.write(raw)
