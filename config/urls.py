@@ -3,12 +3,19 @@ from django.urls import include, path
 
 from coproduce.api.api import api
 from coproduce.core import views as core_views
+from coproduce.involvement import opportunity_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("coproduce.core.urls")),
     path("o/<slug:org>/notifications/", include("coproduce.notifications.urls")),
     path("o/<slug:org>/", include("coproduce.people.urls")),
+    path("o/<slug:org>/", include("coproduce.involvement.urls")),
+    path(
+        "public/<slug:organisation_slug>/opportunities/",
+        opportunity_views.opportunity_public_list,
+        name="public-opportunities",
+    ),
     path("account/tokens/", include("coproduce.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

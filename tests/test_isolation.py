@@ -31,7 +31,24 @@ KNOWN_ORGANISATION_PAGES = {
     "notifications:list",
     "notifications:read-all",
 }
-KNOWN_API_PATHS = {"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{slug}", "/api/v1/orgs/{slug}/members"}
+KNOWN_API_PATHS = {
+    "/api/v1/me",
+    "/api/v1/orgs",
+    "/api/v1/orgs/{slug}",
+    "/api/v1/orgs/{slug}/members",
+    "/api/v1/orgs/{slug}/people",
+    "/api/v1/orgs/{slug}/people/{person_id}",
+    "/api/v1/orgs/{slug}/people/{person_id}/checks",
+    "/api/v1/orgs/{slug}/people/{person_id}/consents",
+    "/api/v1/orgs/{slug}/groups",
+    "/api/v1/orgs/{slug}/groups/{group_id}/members",
+}
+# A valid body for every API write, so the outsider's request gets past validation to the organisation
+# check, which is what the sweep tests. Add one when the API takes a new write.
+API_BODIES = {
+    ("post", "/api/v1/orgs/{slug}/people"): {"full_name": "Ivy Intruder", "email": "ivy@other.test"},
+    ("patch", "/api/v1/orgs/{slug}/people/{person_id}"): {"full_name": "Renamed by an outsider"},
+}
 
 ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 API_PARAMETER = re.compile(r"{(?P<name>[^}]+)}")
@@ -82,6 +99,56 @@ def fill(route: str, values: dict[str, str]) -> str:
 # --- The organisations' data, and who must not see it --------------------------------------------
 
 
+def involvement_values(organisation, actor, person):
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from coproduce.involvement import services as involvement
+    from coproduce.involvement.models import ActivityType, VolunteerRole
+
+    start = timezone.now() - timedelta(days=3)
+    activity = involvement.activity_create(
+        organisation=organisation,
+        actor=actor,
+        activity_type=ActivityType.objects.get(code="meeting", organisation=None),
+        title=f"Forum meeting of {organisation.slug}",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    [attendance] = involvement.attendance_record(
+        activity=activity,
+        rows=[
+            involvement.AttendanceRow(
+                person=person, taking_part_as="carer", status="attended", hours=Decimal("2")
+            )
+        ],
+        actor=actor,
+    )
+    placement = involvement.placement_create(
+        organisation=organisation,
+        actor=actor,
+        person=person,
+        role=VolunteerRole.objects.get(code="peer_mentor", organisation=None),
+        team=f"Ward of {organisation.slug}",
+        starts_on=date.today() - timedelta(days=30),
+    )
+    opportunity = involvement.opportunity_create(
+        organisation=organisation,
+        actor=actor,
+        title=f"Interview panel of {organisation.slug}",
+        description="Help choose staff",
+        activity_type=ActivityType.objects.get(code="recruitment_selection", organisation=None),
+        places=2,
+        commitment="One morning",
+        closes_on=date.today() + timedelta(days=10),
+        status="open",
+    )
+    involvement.interest_submit(opportunity=opportunity, person=person, actor=actor)
+    return activity, attendance, placement, opportunity
+
+
 def url_values(organisation) -> dict[str, object]:
     """A real value of this organisation's objects for every URL parameter an organisation page takes.
 
@@ -108,7 +175,21 @@ def url_values(organisation) -> dict[str, object]:
         purpose="Peer support",
     )
     group_membership = people.group_member_add(group=group, person=person, role="member", actor=actor)
+    activity, attendance, placement, opportunity = involvement_values(organisation, actor, person)
+    from coproduce.people.imports import Spreadsheet, person_import_create
+
+    person_import = person_import_create(
+        organisation=organisation,
+        actor=actor,
+        filename="people.csv",
+        spreadsheet=Spreadsheet(header=["Name"], rows=[[f"Priya Person of {organisation.slug}"]]),
+    )
     return {
+        "import_id": person_import.public_id,
+        "opportunity": opportunity.public_id,
+        "activity": activity.public_id,
+        "attendance_id": attendance.pk,
+        "placement": placement.public_id,
         "org": organisation.slug,
         "member": extra.public_id,
         "person": person.public_id,
@@ -438,9 +519,16 @@ def test_the_api_sweep_finds_every_api_route():
     assert {API_PARAMETER.sub(lambda m: f"<{m['name']}>", path) for path in paths} == routes
 
 
-def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(client, demo, secrets_of_demo, outsider):
+def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(
+    client, demo, demo_values, secrets_of_demo, outsider
+):
     _token, raw = api_token_create(user=outsider, name="Sweep")
-    values = {"slug": demo.slug}
+    values = {
+        "slug": demo.slug,
+        "person_id": str(demo_values["person"]),
+        "group_id": str(demo_values["group"]),
+    }
+    before = demo_snapshot(demo)
     checked = 0
 
     for path, method in api_operations():
@@ -454,7 +542,16 @@ def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(client, dem
             return values[match["name"]]
 
         url = API_PARAMETER.sub(value_for, path)
-        response = getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
+        if method in ("post", "put", "patch") and (method, path) not in API_BODIES:
+            pytest.fail(
+                f"Add a valid body for {method.upper()} {path} to API_BODIES in tests/test_isolation.py"
+            )
+        body = API_BODIES.get((method, path))
+        response = getattr(client, method)(
+            url,
+            **({"data": body, "content_type": "application/json"} if body else {}),
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
         if API_PARAMETER.search(path):
             assert response.status_code in (403, 404), (
                 f"{method.upper()} {url} answered {response.status_code}"
@@ -465,6 +562,7 @@ def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(client, dem
         checked += 1
 
     assert checked >= len(KNOWN_API_PATHS)
+    assert demo_snapshot(demo) == before
 
 
 def test_a_demo_member_who_is_not_an_admin_gets_no_member_list_from_the_api(client, demo, member):

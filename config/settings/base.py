@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.notifications",
     "coproduce.people",
+    "coproduce.involvement",
     "coproduce.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -100,7 +101,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Opening a SQLite connection costs about 1 ms a request; sync workers use one thread each.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web workers read while the task worker writes; IMMEDIATE avoids
         # "database is locked" when two writers upgrade their locks at once.

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.involvement import permissions as involvement_permissions
 from coproduce.people import permissions as people_permissions
 
 from . import permissions
@@ -10,6 +11,10 @@ from . import permissions
 ORGANISATION_NAVIGATION = [
     ("core:dashboard", _("Home"), None),
     ("people:list", _("People"), people_permissions.can_view_register),
+    ("involvement:opportunity-list", _("Opportunities"), None),
+    ("involvement:activity-list", _("Activities"), involvement_permissions.can_view_activities),
+    ("involvement:placement-list", _("Volunteers"), involvement_permissions.can_manage_volunteers),
+    ("involvement:report", _("Reports"), involvement_permissions.can_view_involvement_report),
     ("people:group-list", _("Groups"), None),
     ("people:my-profile", _("My profile"), None),
     ("core:members", _("Members"), permissions.can_view_members),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -138,9 +139,9 @@ class Membership(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("core:member-detail", kwargs={"org": self.organisation.slug, "member": self.public_id})
 
-    @property
+    @cached_property
     def roles(self) -> frozenset[str]:
-        """Role names; reads the prefetched role_set when there is one."""
+        """Role names; reads the prefetched role_set when there is one. Cleared when roles change."""
         return frozenset(r.role for r in self.role_set.all())
 
     def has_role(self, *roles: str) -> bool:

@@ -9,6 +9,16 @@ def membership_list(*, organisation: Organisation, role: str = "", search: str =
     members = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user", "organisation")
+        .only(
+            "public_id",
+            "created_at",
+            "can_see_equality_data",
+            "organisation__slug",
+            "organisation__name",
+            "user__email",
+            "user__full_name",
+            "user__last_login",
+        )
         .prefetch_related("role_set")
         .order_by("user__full_name", "user__email")
     )

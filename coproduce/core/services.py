@@ -72,6 +72,7 @@ def _set_roles(membership: Membership, roles: Iterable[str]) -> None:
     )
     # Drop any prefetched roles so membership.roles reads the new ones.
     getattr(membership, "_prefetched_objects_cache", {}).pop("role_set", None)
+    membership.__dict__.pop("roles", None)
 
 
 def membership_add(

@@ -379,3 +379,82 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.group}"
+
+
+class PersonImport(models.Model):
+    """A spreadsheet of people on its way into the register: uploaded, mapped, checked, then imported.
+
+    The parsed rows are kept here, not the file: app servers keep nothing on disk between requests.
+    They are cleared once the import finishes, so the register stays the only copy of anyone's details.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        MAPPED = "mapped", _("Checking the rows")
+        VALIDATED = "validated", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    class Mode(models.TextChoices):
+        VALID_ONLY = "valid_only", _("Import all valid rows")
+        ALL_OR_NONE = "all_or_none", _("Import only if every row is valid (all or nothing)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="person_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    header = models.JSONField(default=list, blank=True)
+    # One list of cell texts per spreadsheet row after the header; blank rows are kept as [] so that
+    # the list index gives the row number people see in their spreadsheet (index + 2).
+    rows = models.JSONField(default=list, blank=True)
+    # The register field for each column, by position ("" for a column not imported).
+    mapping = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    mode = models.CharField(max_length=20, choices=Mode.choices, blank=True)
+    # [{"row": 20, "reason": "email" | "name_phone", "person": "<public id>" | "", "other_row": 5 | None}]
+    duplicates = models.JSONField(default=list, blank=True)
+    # {"20": "merge" | "skip"}; a duplicate not listed is merged.
+    duplicate_decisions = models.JSONField(default=dict, blank=True)
+    # [{"row": 14, "column": "Email", "message": "Row 14: 'pat@@example' is not an email address"}]
+    errors = models.JSONField(default=list, blank=True)
+    failure = models.CharField(max_length=500, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    invalid_rows = models.PositiveIntegerField(default=0)
+    duplicate_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    merged_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="person_import_org_created")]
+
+    def __str__(self) -> str:
+        # No file name: it may hold a person's name, and this text ends up in the audit log.
+        return f"Spreadsheet import {self.public_id}"
+
+    def get_absolute_url(self) -> str:
+        """The page for where the import has got to."""
+        names = {
+            self.Status.UPLOADED: "people:import-map",
+            self.Status.VALIDATED: "people:import-preview",
+        }
+        name = names.get(self.status, "people:import-progress")
+        return reverse(name, kwargs={"org": self.organisation.slug, "import_id": self.public_id})
+
+    @property
+    def new_rows(self) -> int:
+        return self.valid_rows - self.duplicate_rows
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.MAPPED, self.Status.IMPORTING)

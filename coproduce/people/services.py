@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,14 +84,30 @@ def _validate_contact(person: Person) -> None:
         raise ValidationError(errors)
 
 
+def _save_unique(person: Person) -> None:
+    """Save, turning a lost race on the unique email into the same clear message as the check."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:
+        _validate_unique_email(person)
+        raise error
+
+
 def tags_set(*, person: Person, names: Iterable[str]) -> None:
-    names = sorted({" ".join(n.split())[:60] for n in names if n.strip()}, key=str.lower)
+    # Keep the first spelling of each tag ("Art" then "art" keeps "Art"), whatever the order of a set.
+    unique: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())[:60]
+        if name:
+            unique.setdefault(name.lower(), name)
+    names = sorted(unique.values(), key=str.lower)
     existing = {t.name.lower(): t for t in Tag.objects.filter(organisation=person.organisation)}
     tags = []
     for name in names:
         tag = existing.get(name.lower())
         if tag is None:
-            tag = Tag.objects.create(organisation=person.organisation, name=name)
+            tag, _created = Tag.objects.get_or_create(organisation=person.organisation, name=name)
             existing[name.lower()] = tag
         tags.append(tag)
     person.tags.set(tags)
@@ -111,7 +127,7 @@ def person_create(
     _validate_unique_email(person)
     _validate_contact(person)
     with transaction.atomic():
-        person.save()
+        _save_unique(person)
         AccessNeeds.objects.create(person=person)
         tags_set(person=person, names=tags)
         _audit(person, actor, "person.created", managed=person.is_managed)
@@ -127,7 +143,7 @@ def person_update(*, person: Person, actor: User, tags: Iterable[str] | None = N
     _validate_unique_email(person)
     _validate_contact(person)
     with transaction.atomic():
-        person.save()
+        _save_unique(person)
         if tags is not None:
             before = set(person.tags.values_list("name", flat=True))
             tags_set(person=person, names=tags)
@@ -345,6 +361,9 @@ def person_erase(*, person: Person, actor: User) -> Person:
         Check.objects.filter(person=person).delete()
         ConsentEvent.objects.filter(person=person).delete()
         person.tags.clear()
+        GroupMembership.objects.filter(person=person, left_on__isnull=True).update(
+            left_on=timezone.localdate()
+        )
         for name in PROFILE_FIELDS:
             field = Person._meta.get_field(name)
             setattr(person, name, field.get_default())

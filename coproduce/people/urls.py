@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -34,4 +34,9 @@ urlpatterns = [
         views.group_member_remove,
         name="group-member-remove",
     ),
+    path("people/import/", import_views.import_upload, name="import-upload"),
+    path("people/import/<uuid:import_id>/", import_views.import_map, name="import-map"),
+    path("people/import/<uuid:import_id>/preview/", import_views.import_preview, name="import-preview"),
+    path("people/import/<uuid:import_id>/run/", import_views.import_run, name="import-run"),
+    path("people/import/<uuid:import_id>/progress/", import_views.import_progress, name="import-progress"),
 ]

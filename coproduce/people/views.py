@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.core.audit import audit_log
 from coproduce.core.permissions import can_see_equality_data
 from coproduce.core.scoping import organisation_view
+from coproduce.involvement.selectors import involvement_history, involvement_totals
 from coproduce.lib.exports import csv_response, xlsx_response
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate, querystring_without_page
@@ -152,6 +153,8 @@ def person_detail(request: HttpRequest, person) -> HttpResponse:
         "groups": selectors.groups_of(person=person),
         "history": selectors.person_history(person=person)[:20],
         "can_edit": permissions.can_edit_people(membership),
+        "involvement": involvement_history(person=person)[:20],
+        "involvement_totals": involvement_totals(person=person),
     }
     if permissions.can_view_access_needs(membership):
         context["access_needs"] = AccessNeeds.objects.filter(person=person).first()

@@ -429,7 +429,18 @@ def test_the_openapi_schema_and_docs_are_served(client, db):
 
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert set(paths) == {"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{slug}", "/api/v1/orgs/{slug}/members"}
+    assert set(paths) == {
+        "/api/v1/me",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{slug}",
+        "/api/v1/orgs/{slug}/members",
+        "/api/v1/orgs/{slug}/people",
+        "/api/v1/orgs/{slug}/people/{person_id}",
+        "/api/v1/orgs/{slug}/people/{person_id}/checks",
+        "/api/v1/orgs/{slug}/people/{person_id}/consents",
+        "/api/v1/orgs/{slug}/groups",
+        "/api/v1/orgs/{slug}/groups/{group_id}/members",
+    }
     for operations in paths.values():
         for operation in operations.values():
             assert "401" in operation["responses"], operation["operationId"]

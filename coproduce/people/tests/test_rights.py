@@ -73,8 +73,9 @@ def test_erasure_leaves_no_personal_data_anywhere_in_the_database(client, organi
     assert database_contains("ZEB-123") == []
     erased = Person.objects.get(pk=person.pk)
     assert erased.full_name == "Erased person" and erased.erased_at is not None
-    # Counts that must stay still add up: the group still has one (anonymous) member.
+    # Counts that must stay still add up: the (anonymous) membership is kept, and has ended.
     assert erased.group_memberships.count() == 1
+    assert erased.group_memberships.get().left_on is not None
     assert not User.objects.filter(email=email).exists()  # no other organisation: the account goes
     event = AuditEvent.objects.get(action="person.erased")
     assert event.actor == lead and "Zebedee" not in json.dumps(event.details)

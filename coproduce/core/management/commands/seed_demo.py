@@ -10,6 +10,7 @@ from django.db import transaction
 
 from coproduce.core.models import Membership, MembershipRole, Organisation, Role, User
 from coproduce.core.services import membership_add, organisation_create
+from coproduce.involvement.demo import seed_involvement, seed_opportunities, seed_scale
 from coproduce.notifications.models import Notification
 from coproduce.people.demo import seed_register
 from coproduce.people.models import Person
@@ -79,10 +80,14 @@ class Command(BaseCommand):
             )
             self.register(demo, 120, links=["member@demo.test", "carer@demo.test"])
             self.register(other, 25, links=["member@other.test"])
+            seed_involvement(demo, seed_figures=True)
+            seed_involvement(other, seed_figures=False)
+            seed_opportunities(demo)
         if scale:
             for organisation in (demo, other):
                 self.scale(organisation, scale)
                 seed_register(organisation, scale, seed=scale)
+                seed_scale(organisation, scale * 10, seed=scale)
         self.stdout.write(self.style.SUCCESS("Demo ready: sign in as admin@demo.test (see README)."))
 
     def organisation(self, slug: str, name: str, logo_text: str, require_two_factor: bool) -> Organisation:

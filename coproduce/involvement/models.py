@@ -1,0 +1,388 @@
+"""Involvement: activities people take part in, who attended and for how long, and volunteer placements.
+
+The quarterly figures ("317 service users and 80 carers were involved ...") are computed from these
+records, never typed in."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityType(models.Model):
+    """A kind of activity. Built-in kinds have no organisation; an organisation may add its own."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="activity_types"
+    )
+    code = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="activity_type_unique_code"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(organisation__isnull=True),
+                name="activity_type_unique_builtin_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Built-in names are in the translation catalogue; an organisation's own are shown as typed.
+        return gettext(self.name) if self.organisation_id is None else self.name
+
+
+# The built-in kinds (created by migration 0002); listed here so their names are translated.
+BUILT_IN_ACTIVITY_TYPES = [
+    ("meeting", gettext_noop("Meeting")),
+    ("audit_inspection", gettext_noop("Audit and inspection")),
+    ("recruitment_selection", gettext_noop("Recruitment and selection panel")),
+    ("training_delivered", gettext_noop("Training (delivered)")),
+    ("training_received", gettext_noop("Training (received)")),
+    ("event", gettext_noop("Event")),
+    ("codesign_workshop", gettext_noop("Co-design workshop")),
+    ("focus_group", gettext_noop("Focus group")),
+    ("course_delivery", gettext_noop("Course delivery")),
+    ("peer_mentoring", gettext_noop("Peer mentoring")),
+    ("volunteering_shift", gettext_noop("Volunteering shift")),
+]
+
+
+class Activity(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="activities")
+    activity_type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="activities", verbose_name=_("type")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("An address, a room, or 'online'")
+    )
+    facilitators = models.CharField(_("facilitators"), max_length=300, blank=True)
+    group = models.ForeignKey(
+        "people.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        verbose_name=_("group"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="activity_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "starts_at"], name="activity_org_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "involvement:activity-detail", kwargs={"org": self.organisation.slug, "activity": self.public_id}
+        )
+
+    @property
+    def duration_hours(self) -> Decimal:
+        seconds = (self.ends_at - self.starts_at).total_seconds()
+        return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+class TakingPartAs(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", _("Lived experience (service user)")
+    CARER = "carer", _("Carer")
+    STAFF = "staff", _("Staff")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    APOLOGIES = "apologies", _("Sent apologies")
+    DID_NOT_ATTEND = "did_not_attend", _("Did not attend")
+
+
+MAX_HOURS = Decimal("24")
+
+
+class Attendance(models.Model):
+    """One person's part in one activity. Claims (later) are derived from this, never typed twice."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="attendances")
+    taking_part_as = models.CharField(_("taking part as"), max_length=20, choices=TakingPartAs.choices)
+    status = models.CharField(
+        _("attendance"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.ATTENDED
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_HOURS)],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "person"], name="attendance_once_per_activity"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) & Q(hours__lte=24), name="attendance_hours_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "status"], name="attendance_person_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.activity}"
+
+
+class VolunteerRole(models.Model):
+    """Activity assistant, peer mentor, befriender, or an organisation's own role."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="volunteer_roles"
+    )
+    code = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    required_checks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="volunteer_role_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return gettext(self.name) if self.organisation_id is None else self.name
+
+
+BUILT_IN_VOLUNTEER_ROLES = [
+    ("activity_assistant", gettext_noop("Activity assistant"), ["dbs", "induction", "safeguarding"]),
+    ("peer_mentor", gettext_noop("Peer mentor"), ["dbs", "induction", "safeguarding", "confidentiality"]),
+    ("befriender", gettext_noop("Befriender"), ["dbs", "induction"]),
+]
+
+
+class Placement(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="placements")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="placements")
+    role = models.ForeignKey(
+        VolunteerRole, on_delete=models.PROTECT, related_name="placements", verbose_name=_("role")
+    )
+    team = models.CharField(_("team or service"), max_length=200)
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty while it continues.")
+    )
+    supervisor = models.CharField(_("supervisor"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="placement_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "starts_on"], name="placement_org_start")]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.role}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "involvement:placement-detail",
+            kwargs={"org": self.organisation.slug, "placement": self.public_id},
+        )
+
+
+class VolunteerHours(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="hours_logged")
+    worked_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS)],
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-worked_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="volunteer_hours_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours}h on {self.worked_on}"
+
+
+class ForWhom(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", _("People with lived experience")
+    CARERS = "carers", _("Carers")
+    ANYONE = "anyone", _("Anyone")
+
+
+class Opportunity(models.Model):
+    """A chance to get involved: paid, vouchered or voluntary, with fair selection for its places."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        FILLED = "filled", _("Filled")
+
+    class Location(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        BOTH = "both", _("In person or online")
+
+    class Reward(models.TextChoices):
+        PAID = "paid", _("Paid")
+        VOUCHER = "voucher", _("Vouchers")
+        VOLUNTARY = "voluntary", _("Voluntary (expenses paid)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="opportunities"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what it involves"))
+    easy_read = models.TextField(
+        _("easy read summary"),
+        blank=True,
+        help_text=_("Short sentences and everyday words. One idea per sentence."),
+    )
+    activity_type = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        verbose_name=_("type of activity"),
+    )
+    for_whom = models.CharField(
+        _("who it is for"), max_length=20, choices=ForWhom.choices, default=ForWhom.ANYONE
+    )
+    places = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    commitment = models.CharField(
+        _("dates or commitment"),
+        max_length=300,
+        help_text=_("For example, 'Tuesday 3 March, 10am to 1pm' or 'two hours a month for a year'"),
+    )
+    location = models.CharField(
+        _("where"), max_length=20, choices=Location.choices, default=Location.IN_PERSON
+    )
+    location_detail = models.CharField(_("place"), max_length=300, blank=True)
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        help_text=_("Step-free access, hearing loop, breaks, what support is available."),
+    )
+    required_checks = models.JSONField(default=list, blank=True)
+    reward = models.CharField(_("payment"), max_length=20, choices=Reward.choices, default=Reward.VOLUNTARY)
+    reward_detail = models.CharField(
+        _("payment details"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example, '£25 an hour' or '£20 shopping voucher'"),
+    )
+    closes_on = models.DateField(_("closing date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_public = models.BooleanField(
+        _("show on the public page"), default=False, help_text=_("Anyone can see it without signing in.")
+    )
+    selection_seed = models.BigIntegerField(null=True, blank=True)
+    selection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["closes_on", "title"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "closes_on"], name="opportunity_org_status")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "involvement:opportunity-detail",
+            kwargs={"org": self.organisation.slug, "opportunity": self.public_id},
+        )
+
+    def accepts_interest(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.closes_on >= today
+
+
+class ExpressionOfInterest(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for a decision")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SELECTED = "selected", _("Selected")
+        NOT_SELECTED = "not_selected", _("Not selected this time")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="interests")
+    why = models.TextField(_("why you are interested"), blank=True)
+    availability = models.CharField(_("when you are available"), max_length=300, blank=True)
+    needs = models.TextField(_("what you need to take part"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_behalf = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "person"], name="interest_once_per_opportunity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.opportunity}"
+
+
+class Letter(models.Model):
+    """A letter the lead prints and posts, for people we contact by post."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="letters")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="letters")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
