@@ -24,7 +24,13 @@ EMAIL = "admin@demo.test"
 ORGANISATION = "demo"
 TARGET = 0.5  # each page should manage at least half the bare view's requests per second
 BARE = ("bare view", "/bench/bare/")
-PAGES = [("dashboard", f"/o/{ORGANISATION}/"), ("members list", f"/o/{ORGANISATION}/members/")]
+PAGES = [
+    ("dashboard", f"/o/{ORGANISATION}/"),
+    ("members list", f"/o/{ORGANISATION}/members/"),
+    ("people register", f"/o/{ORGANISATION}/people/"),
+    ("activities", f"/o/{ORGANISATION}/activities/"),
+    ("involvement report", f"/o/{ORGANISATION}/reports/involvement/?quarter=2019-01-01"),
+]
 WORKERS = 2
 LOG = ROOT / ".bench" / "gunicorn.log"
 
