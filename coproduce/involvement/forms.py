@@ -404,3 +404,27 @@ class SelectionForm(forms.Form):
 
     def chosen_interests(self):
         return [self.candidates[k].interest for k in self.cleaned_data["chosen"]]
+
+
+class AttendanceSheetForm(forms.Form):
+    sheet = forms.FileField(
+        label=_("Sign-in sheet"),
+        help_text=_(
+            "A CSV file or Excel workbook (.xlsx) with a column headed Name or Email. "
+            "It can also have Taking part as, Attendance and Hours."
+        ),
+        error_messages={"required": _("Choose the file of the sign-in sheet")},
+    )
+
+
+class AttendanceImportConfirmForm(forms.Form):
+    data = forms.CharField(widget=forms.HiddenInput)
+    mode = forms.ChoiceField(
+        label=_("What should we save?"),
+        choices=[
+            ("valid_only", _("Save the rows without problems, and leave the others out")),
+            ("all_or_none", _("Save nothing until every row is right")),
+        ],
+        initial="valid_only",
+        widget=forms.RadioSelect,
+    )

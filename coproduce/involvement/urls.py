@@ -15,7 +15,9 @@ urlpatterns = [
         views.attendance_remove,
         name="attendance-remove",
     ),
+    path("activities/<uuid:activity>/register/import/", views.attendance_import, name="attendance-import"),
     path("me/involvement/", views.my_involvement, name="my-involvement"),
+    path("me/involvement/hours/<uuid:placement>/", views.my_volunteer_hours, name="my-volunteer-hours"),
     path("reports/involvement/", views.involvement_report, name="report"),
     path(
         "reports/involvement.csv", views.involvement_report_export, {"file_format": "csv"}, name="report-csv"

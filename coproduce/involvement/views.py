@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,6 +231,10 @@ def my_involvement(request: HttpRequest) -> HttpResponse:
     ).first()
     context = {"person": person}
     if person is not None:
+        context["placements"] = selectors.placement_list(
+            organisation=request.organisation, current_only=True
+        ).filter(person=person)
+        context["hours_form"] = VolunteerHoursForm()
         year_ago = timezone.localdate().replace(year=timezone.localdate().year - 1)
         context.update(
             page=paginate(request, selectors.involvement_history(person=person)),
@@ -390,3 +394,116 @@ def placement_detail(request: HttpRequest, placement) -> HttpResponse:
 
 
 __all__ = ["Attendance"]
+
+
+MAX_SHEET_ROWS = 500
+
+
+@organisation_view(permission=permissions.can_manage_activities)
+@require_http_methods(["GET", "POST"])
+def attendance_import(request: HttpRequest, activity) -> HttpResponse:
+    """A paper sign-in sheet typed into a spreadsheet: check every row first, then save."""
+    import json
+
+    from coproduce.people.imports.files import Spreadsheet, spreadsheet_read
+
+    from .attendance_import import sheet_check
+    from .forms import AttendanceImportConfirmForm, AttendanceSheetForm
+
+    activity = get_activity_for(request, activity)
+    upload = (
+        AttendanceSheetForm(request.POST or None, request.FILES or None)
+        if "data" not in request.POST
+        else None
+    )
+    confirm = AttendanceImportConfirmForm(request.POST) if "data" in request.POST else None
+    spreadsheet = None
+    if upload is not None and request.method == "POST" and upload.is_valid():
+        try:
+            spreadsheet = spreadsheet_read(upload.cleaned_data["sheet"])
+        except ValidationError as error:
+            upload.add_error("sheet", error)
+        else:
+            if len(spreadsheet.rows) > MAX_SHEET_ROWS:
+                upload.add_error(
+                    "sheet", _("A sign-in sheet can have %(max)s rows at most.") % {"max": MAX_SHEET_ROWS}
+                )
+                spreadsheet = None
+    if confirm is not None and confirm.is_valid():
+        try:
+            data = json.loads(confirm.cleaned_data["data"])
+            spreadsheet = Spreadsheet(
+                header=[str(h) for h in data["header"]],
+                rows=[[str(v) for v in r] for r in data["rows"]][:MAX_SHEET_ROWS],
+            )
+        except (ValueError, KeyError, TypeError):
+            spreadsheet = None
+    if spreadsheet is None:
+        return render(
+            request,
+            "involvement/attendance_import.html",
+            {"activity": activity, "form": upload or AttendanceSheetForm()},
+        )
+    rows, problems = sheet_check(activity=activity, spreadsheet=spreadsheet)
+    if confirm is not None and confirm.is_valid():
+        mode = confirm.cleaned_data["mode"]
+        good = [r for r in rows if not r.problems]
+        if mode == "all_or_none" and problems:
+            messages.error(
+                request,
+                _("Nothing was saved: every row must be right first. Fix the sheet and upload it again."),
+            )
+        elif not good:
+            messages.error(request, _("Nothing was saved: no row could be matched to the register."))
+        else:
+            try:
+                services.attendance_record(
+                    activity=activity,
+                    rows=[
+                        services.AttendanceRow(r.person, r.taking_part_as, r.status, r.hours) for r in good
+                    ],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("Saved %(saved)s rows from the sign-in sheet. %(left)s rows were left out.")
+                    % {"saved": len(good), "left": len(rows) - len(good)},
+                )
+                return redirect(activity)
+    confirm_form = AttendanceImportConfirmForm(
+        initial={
+            "data": json.dumps({"header": spreadsheet.header, "rows": spreadsheet.rows}),
+            "mode": "valid_only",
+        }
+    )
+    return render(
+        request,
+        "involvement/attendance_import_preview.html",
+        {"activity": activity, "rows": rows, "problems": problems, "form": confirm_form},
+    )
+
+
+@organisation_view
+@require_POST
+def my_volunteer_hours(request: HttpRequest, placement) -> HttpResponse:
+    """A volunteer logs their own hours against their own current placement."""
+    person = Person.objects.filter(
+        organisation=request.organisation, user=request.user, erased_at__isnull=True
+    ).first()
+    placement = get_placement_for(request, placement)
+    if person is None or placement.person_id != person.pk:
+        raise Http404("No such placement")
+    form = VolunteerHoursForm(request.POST)
+    if form.is_valid():
+        try:
+            services.volunteer_hours_log(placement=placement, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you. Your hours have been logged."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("involvement:my-involvement", org=request.organisation.slug)

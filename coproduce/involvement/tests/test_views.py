@@ -265,3 +265,25 @@ def test_organisations_can_add_their_own_activity_types(client, lead, organisati
             starts_at=start,
             ends_at=start,
         )
+
+
+def test_a_volunteer_logs_their_own_hours_but_not_someone_elses(client, member, organisation):
+    from coproduce.people import services as people
+
+    me = people.person_for_user(organisation=organisation, user=member)
+    mine = PlacementFactory(organisation=organisation, person=me)
+    theirs = PlacementFactory(organisation=organisation)
+    client.force_login(member)
+    page = client.get("/o/demo/me/involvement/")
+    assert "Volunteering: Peer mentor, Ward 3" in page.text
+    client.post(
+        f"/o/demo/me/involvement/hours/{mine.public_id}/",
+        {"worked_on": timezone.localdate().isoformat(), "hours": "2.5"},
+    )
+    assert mine.hours_logged.get().hours == Decimal("2.5")
+    assert mine.hours_logged.get().logged_by == member
+    response = client.post(
+        f"/o/demo/me/involvement/hours/{theirs.public_id}/", {"worked_on": "2026-01-01", "hours": "1"}
+    )
+    assert response.status_code == 404
+    assert not theirs.hours_logged.exists()
