@@ -4,10 +4,20 @@ The site is served the way `make run` serves it (gunicorn, sync workers), with c
 its own database under .bench/ and an extra /bench/bare/ view that renders a tiny template. Every
 page is driven from this process with the same client, so the ratio to the bare view shows what
 our own code costs. It prints figures and never fails on them.
+
+On PostgreSQL it also runs the involvement section: when DATABASE_URL points at PostgreSQL, or with
+--involvement, which uses DATABASE_URL if that is PostgreSQL and otherwise the database
+coproduce_bench on 127.0.0.1:5432 as user postgres (created if missing; --fresh rebuilds it). It
+seeds 100,000 people and 2 million attendance rows (seed_demo --scale, skipped when the database
+already holds that scale), then prints the involvement report's latency for a quarter and a year, in
+this process through the selector and through one hand-written SQL query that computes the same
+figures (checked to agree), their ratio, and the p95 latency of the register and activity lists under
+gunicorn, each against its target. It exits non-zero only if the two computations disagree.
 """
 
 import argparse
 import http.client
+import io
 import os
 import signal
 import socket
@@ -34,6 +44,17 @@ PAGES = [
 WORKERS = 2
 LOG = ROOT / ".bench" / "gunicorn.log"
 
+# The PostgreSQL involvement section.
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/coproduce_bench"
+POSTGRES_SCALE = 100_000  # people; seed_demo --scale N gives 20N attendance rows
+REPORT_TARGET_MS = 300.0
+REPORT_RATIO_TARGET = 3.0
+LIST_P95_TARGET_MS = 100.0
+LIST_PAGES = [
+    ("people register", f"/o/{ORGANISATION}/people/"),
+    ("activities", f"/o/{ORGANISATION}/activities/"),
+]
+
 # Set before anything imports Django: `make` exports config.settings.base, and gunicorn inherits this.
 os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
 sys.path.insert(0, str(ROOT))
@@ -45,16 +66,74 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=1500, help="request limit per page (default 1500)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument(
-        "--scale", type=int, default=500, help="generated members per organisation (default 500)"
+        "--scale",
+        type=int,
+        help=f"generated members (and, on PostgreSQL, people) in the demo organisation (default 500;"
+        f" {POSTGRES_SCALE:,} on PostgreSQL, with 20 attendance rows per person)",
+    )
+    parser.add_argument(
+        "--involvement",
+        action="store_true",
+        help="run the PostgreSQL involvement section, on DATABASE_URL if that is PostgreSQL, else on"
+        f" {POSTGRES_URL} (created if missing)",
+    )
+    parser.add_argument("--fresh", action="store_true", help="with --involvement: rebuild coproduce_bench")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each report (default 5)")
+    parser.add_argument(
+        "--report-timeout",
+        type=float,
+        default=120.0,
+        help="seconds after which a report query is cancelled (default 120)",
+    )
+    parser.add_argument(
+        "--list-requests", type=int, default=300, help="requests per list page for p95 (default 300)"
+    )
+    parser.add_argument(
+        "--list-seconds", type=float, default=30.0, help="time limit per list page for p95 (default 30)"
     )
     return parser.parse_args()
 
 
-def prepare_database(scale: int) -> None:
+def is_postgres(url: str) -> bool:
+    return url.split(":", 1)[0] in ("postgres", "postgresql", "pgsql")
+
+
+def configure_database(args: argparse.Namespace) -> bool:
+    """Point DATABASE_URL (inherited by gunicorn) at PostgreSQL for --involvement; True on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if args.involvement and not is_postgres(url):
+        os.environ["DATABASE_URL"] = url = POSTGRES_URL
+    if not is_postgres(url):
+        return False
+    if args.involvement:
+        ensure_database(url, fresh=args.fresh)
+    return True
+
+
+def ensure_database(url: str, *, fresh: bool) -> None:
+    """Create the database if it is missing; with --fresh, drop coproduce_bench (and only that) first."""
+    import psycopg
+    from psycopg import sql
+
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    name = params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        if fresh:
+            if name != "coproduce_bench":
+                raise SystemExit(f"--fresh only rebuilds coproduce_bench, not {name}.")
+            print(f"Dropping the database {name}...")
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Creating the database {name}...")
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare_database(scale: int, postgres: bool) -> None:
     """Build the bench database and seed it, with `scale` generated members per organisation.
 
     seed_demo --scale adds more every time it runs, so the SQLite file is rebuilt on every run: the
-    data then always matches the current seed_demo. A DATABASE_URL database is kept, and scaled once.
+    data then always matches the current seed_demo. A DATABASE_URL database is kept, and scaled once;
+    on PostgreSQL it is topped up to `scale` (seeding 100,000 people takes a few minutes, once).
     """
     import django
 
@@ -69,10 +148,325 @@ def prepare_database(scale: int) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
-    if User.objects.filter(email__startswith=f"person-{ORGANISATION}-").exists():
+    # Every --scale run adds as many generated members as people, so they count what is there.
+    seeded = User.objects.filter(email__startswith=f"person-{ORGANISATION}-").count()
+    if postgres:
+        call_command("seed_demo", stdout=io.StringIO())
+        if seeded >= scale:
+            print(f"The database already holds scale {seeded:,} (asked for {scale:,}): not adding more.")
+            return
+        print(f"Seeding scale {scale - seeded:,} (seed_demo --scale; a few minutes for 100,000)...")
+        started = time.monotonic()
+        call_command("seed_demo", scale=scale - seeded)
+        print(f"Seeded in {time.monotonic() - started:.0f}s.")
+        return
+    if seeded:
         print("Generated members are already in DATABASE_URL's database: not adding more.")
         scale = 0
     call_command("seed_demo", scale=scale)
+
+
+# The involvement report: the selector against one hand-written query, in this process.
+
+# Each attended row gets bit flags; OR-ed per person and type, then per person, they answer every
+# question in one pass: 1 lived experience now, 2 lived experience before, 4 carer now, 8 carer before,
+# 16 any part now, 32 any part before, 64 in the 12 months before now began, 128 in the 12 months
+# before the previous period began. A new voice now has 16 without 64; before, 32 without 128. Rows
+# only in a lookback window have no type. It assumes what the services ensure: a person attends only
+# their own organisation's activities (the selector's lookback does not filter by organisation).
+HAND_WRITTEN_REPORT = """
+WITH attended AS (
+    SELECT a.person_id, a.hours,
+           CASE WHEN ac.starts_at >= %(before_from)s THEN ac.activity_type_id END AS type_id,
+           CASE WHEN ac.starts_at >= %(now_from)s AND ac.starts_at < %(now_to)s
+                    THEN 16 | CASE a.taking_part_as
+                                  WHEN 'lived_experience' THEN 1 WHEN 'carer' THEN 4 ELSE 0 END
+                WHEN ac.starts_at >= %(before_from)s AND ac.starts_at < %(before_to)s
+                    THEN 32 | CASE a.taking_part_as
+                                  WHEN 'lived_experience' THEN 2 WHEN 'carer' THEN 8 ELSE 0 END
+                ELSE 0 END
+           | CASE WHEN ac.starts_at >= %(now_lookback)s AND ac.starts_at < %(now_from)s
+                  THEN 64 ELSE 0 END
+           | CASE WHEN ac.starts_at >= %(before_lookback)s AND ac.starts_at < %(before_from)s
+                  THEN 128 ELSE 0 END AS flags
+    FROM involvement_attendance a
+    JOIN involvement_activity ac ON ac.id = a.activity_id
+    WHERE ac.organisation_id = %(organisation)s AND a.status = 'attended'
+      AND ac.starts_at >= %(scan_from)s AND ac.starts_at < %(now_to)s
+),
+by_type AS (
+    SELECT type_id, person_id, bit_or(flags) AS flags,
+           sum(hours) FILTER (WHERE flags & 16 > 0) AS hours_now,
+           sum(hours) FILTER (WHERE flags & 32 > 0) AS hours_before
+    FROM attended
+    GROUP BY type_id, person_id
+),
+per_person AS (
+    SELECT 0::bigint AS type_key, bit_or(flags) AS flags,
+           sum(hours_now) AS hours_now, sum(hours_before) AS hours_before
+    FROM by_type GROUP BY person_id
+    UNION ALL
+    SELECT type_id, flags, hours_now, hours_before FROM by_type WHERE type_id IS NOT NULL
+),
+people AS (
+    SELECT type_key,
+           count(*) FILTER (WHERE flags & 1 > 0) AS le_now,
+           count(*) FILTER (WHERE flags & 2 > 0) AS le_before,
+           count(*) FILTER (WHERE flags & 4 > 0) AS carers_now,
+           count(*) FILTER (WHERE flags & 8 > 0) AS carers_before,
+           count(*) FILTER (WHERE flags & 16 > 0) AS people_now,
+           count(*) FILTER (WHERE flags & 32 > 0) AS people_before,
+           count(*) FILTER (WHERE flags & 80 = 16) AS new_now,
+           count(*) FILTER (WHERE flags & 160 = 32) AS new_before,
+           sum(hours_now) AS hours_now,
+           sum(hours_before) AS hours_before
+    FROM per_person
+    GROUP BY type_key
+),
+sessions AS (
+    SELECT coalesce(activity_type_id, 0) AS type_key,
+           count(*) FILTER (WHERE starts_at >= %(now_from)s) AS sessions_now,
+           count(*) FILTER (WHERE starts_at < %(before_to)s) AS sessions_before
+    FROM involvement_activity
+    WHERE organisation_id = %(organisation)s AND starts_at >= %(before_from)s AND starts_at < %(now_to)s
+    GROUP BY ROLLUP (activity_type_id)
+)
+SELECT s.type_key, s.sessions_now, s.sessions_before, p.le_now, p.le_before, p.carers_now,
+       p.carers_before, p.people_now, p.people_before, p.new_now, p.new_before, p.hours_now, p.hours_before
+FROM sessions s LEFT JOIN people p USING (type_key)
+"""
+
+
+def report_periods() -> list[tuple]:
+    """The last complete quarter, and the four complete quarters to its end."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from coproduce.involvement.selectors import last_complete_quarter, quarter_label
+
+    start, end = last_complete_quarter(timezone.localdate())
+    year_start = date(end.year - 1, end.month, end.day) + timedelta(days=1)
+    return [
+        (f"quarter {quarter_label(start)}", start, end),
+        (f"year to {quarter_label(start)}", year_start, end),
+    ]
+
+
+def selector_figures(organisation, start, end) -> dict:
+    """The report's figures through the selector: {0: totals, type id: that type's figures}."""
+    from coproduce.involvement.selectors import involvement_report
+
+    report = involvement_report(organisation=organisation, start=start, end=end)
+    pairs = lambda *figures: tuple((f.current, f.previous) for f in figures)  # noqa: E731
+    figures = {
+        0: pairs(
+            report.lived_experience,
+            report.carers,
+            report.people,
+            report.new_voices,
+            report.sessions,
+            report.hours,
+        )
+    }
+    for row in report.by_type:
+        figures[row.activity_type.pk] = pairs(row.lived_experience, row.carers, row.sessions, row.hours)
+    return figures
+
+
+def hand_written_figures(organisation, start, end) -> dict:
+    """The same figures from HAND_WRITTEN_REPORT, in the same shape."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from coproduce.involvement.selectors import NEW_VOICE_LOOKBACK, day_start, previous_period
+
+    previous_start, previous_end = previous_period(start, end)
+    now_from, now_to = day_start(start), day_start(end + timedelta(days=1))
+    before_from, before_to = day_start(previous_start), day_start(previous_end + timedelta(days=1))
+    params = {
+        "organisation": organisation.pk,
+        "now_from": now_from,
+        "now_to": now_to,
+        "before_from": before_from,
+        "before_to": before_to,
+        "now_lookback": now_from - NEW_VOICE_LOOKBACK,
+        "before_lookback": before_from - NEW_VOICE_LOOKBACK,
+        "scan_from": min(before_from, now_from) - NEW_VOICE_LOOKBACK,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(HAND_WRITTEN_REPORT, params)
+        rows = cursor.fetchall()
+    figures = {}
+    for type_key, s_now, s_before, *people in rows:
+        le_now, le_before, c_now, c_before, p_now, p_before, n_now, n_before, h_now, h_before = [
+            0 if value is None else value for value in people
+        ]
+        hours = ((h_now or Decimal("0")), (h_before or Decimal("0")))
+        if type_key == 0:
+            figures[0] = (
+                (le_now, le_before),
+                (c_now, c_before),
+                (p_now, p_before),
+                (n_now, n_before),
+                (s_now, s_before),
+                hours,
+            )
+        else:
+            figures[type_key] = ((le_now, le_before), (c_now, c_before), (s_now, s_before), hours)
+    return figures
+
+
+def timed(compute, runs: int, budget: float) -> tuple[list[float], object]:
+    """Run compute() once to warm up and keep its result, then up to `runs` timed runs; stop early
+    once they have taken `budget` seconds. A run cancelled by the statement timeout ends the series."""
+    from django.db import OperationalError
+
+    times = []
+    try:
+        started = time.perf_counter()
+        result = compute()
+        first = time.perf_counter() - started
+        spent = first
+        for _ in range(runs):
+            if spent > budget:
+                break
+            started = time.perf_counter()
+            compute()
+            times.append(time.perf_counter() - started)
+            spent += times[-1]
+    except OperationalError as error:  # statement timeout
+        return times, error
+    return times or [first], result
+
+
+def measure_reports(args: argparse.Namespace) -> dict:
+    """Latency of the report for a quarter and a year, selector against hand-written SQL."""
+    from django.db import connection
+
+    from coproduce.core.models import Organisation
+    from coproduce.involvement.models import Activity, Attendance
+    from coproduce.people.models import Person
+
+    organisation = Organisation.objects.get(slug=ORGANISATION)
+    volume = {
+        "people": Person.objects.filter(organisation=organisation).count(),
+        "attendances": Attendance.objects.filter(activity__organisation=organisation).count(),
+        "all attendances": Attendance.objects.count(),
+        "activities": Activity.objects.filter(organisation=organisation).count(),
+    }
+    with connection.cursor() as cursor:
+        settings = {}
+        for name in ("shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather"):
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+        cursor.execute("SET statement_timeout = %s", [int(args.report_timeout * 1000)])
+    rows = []
+    try:
+        for label, start, end in report_periods():
+            print(f"Timing the involvement report, {label} ({start} to {end})...")
+            sql_times, sql_figures = timed(
+                lambda s=start, e=end: hand_written_figures(organisation, s, e), args.runs, 30
+            )
+            orm_times, orm_figures = timed(
+                lambda s=start, e=end: selector_figures(organisation, s, e), args.runs, 30
+            )
+            rows.append(
+                {
+                    "label": label,
+                    "selector": orm_times,
+                    "sql": sql_times,
+                    "selector_figures": orm_figures,
+                    "sql_figures": sql_figures,
+                }
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    return {"volume": volume, "settings": settings, "rows": rows}
+
+
+def verdict(value: float, target: float) -> str:
+    return "meets it" if value <= target else "misses it"
+
+
+def print_involvement(involvement: dict, lists: list[dict], args: argparse.Namespace) -> bool:
+    """Print the report and list figures against their targets; False if the computations disagree."""
+    volume = involvement["volume"]
+    print()
+    print(
+        f"Involvement on PostgreSQL, organisation {ORGANISATION!r}: {volume['people']:,} people,"
+        f" {volume['activities']:,} activities, {volume['attendances']:,} attendance rows"
+        f" ({volume['all attendances']:,} in all organisations)."
+    )
+    print("Server settings: " + ", ".join(f"{k} {v}" for k, v in involvement["settings"].items()) + ".")
+    print(
+        f"The report in this process (Django ORM, warm): best and median of up to {args.runs} runs after"
+        f" one warm-up, stopping after 30s; target <= {REPORT_TARGET_MS:.0f} ms and"
+        f" <= {REPORT_RATIO_TARGET:g}x the hand-written SQL."
+    )
+    header = f"{'report':<22}{'selector best':>14}{'median':>10}{'SQL best':>10}{'median':>10}{'ratio':>8}"
+    print(header + "  figures")
+    print("-" * (len(header) + 10))
+    agree = True
+    verdicts = []
+    for row in involvement["rows"]:
+        label, orm, sql = row["label"], row["selector"], row["sql"]
+        cancelled = [v for v in (row["selector_figures"], row["sql_figures"]) if isinstance(v, Exception)]
+        if cancelled:
+            print(f"{label:<22}  cancelled after {args.report_timeout:g}s: {cancelled[0]}".rstrip())
+            verdicts.append(f"report, {label}: over {args.report_timeout:g}s: misses it")
+            continue
+        same = row["selector_figures"] == row["sql_figures"]
+        agree &= same
+        orm_median, sql_median = statistics.median(orm) * 1000, statistics.median(sql) * 1000
+        ratio = orm_median / sql_median
+        print(
+            f"{label:<22}{min(orm) * 1000:>11.0f} ms{orm_median:>7.0f} ms{min(sql) * 1000:>7.0f} ms"
+            f"{sql_median:>7.0f} ms{ratio:>7.1f}x  {'agree' if same else 'DISAGREE'}"
+            f" ({len(orm)} and {len(sql)} runs)"
+        )
+        for key in sorted(set(row["selector_figures"]) | set(row["sql_figures"])):
+            ours, theirs = row["selector_figures"].get(key), row["sql_figures"].get(key)
+            if ours != theirs:
+                print(f"    {'totals' if key == 0 else f'type {key}'}: selector {ours}, SQL {theirs}")
+        names = ["lived experience", "carers", "people", "new voices", "sessions", "hours"]
+        totals = ", ".join(
+            f"{name} {now:,}/{before:,}"
+            for name, (now, before) in zip(names, row["selector_figures"][0], strict=True)
+        )
+        print(f"    this period/the one before: {totals}")
+        verdicts.append(
+            f"report, {label}: {orm_median:,.0f} ms, {verdict(orm_median, REPORT_TARGET_MS)}"
+            f" (<= {REPORT_TARGET_MS:.0f} ms); {ratio:.1f}x SQL, {verdict(ratio, REPORT_RATIO_TARGET)}"
+            f" (<= {REPORT_RATIO_TARGET:g}x)"
+        )
+    if lists:
+        print()
+        print(
+            f"List pages under gunicorn ({WORKERS} sync workers), one request at a time, up to"
+            f" {args.list_requests} requests or {args.list_seconds:g}s each."
+        )
+        header = f"{'page':<18}{'requests':>9}{'errors':>7}{'median ms':>11}{'p95 ms':>9}"
+        print(header)
+        print("-" * len(header))
+        for row in lists:
+            print(
+                f"{row['label']:<18}{row['requests']:>9}{row['errors']:>7}{row['median']:>11.1f}{row['p95']:>9.1f}"
+            )
+            p95 = row["p95"] if not row["errors"] else float("inf")
+            verdicts.append(
+                f"{row['label']} p95: {row['p95']:,.0f} ms, {verdict(p95, LIST_P95_TARGET_MS)}"
+                f" (<= {LIST_P95_TARGET_MS:.0f} ms)"
+            )
+    print("\nTargets:")
+    for line in verdicts:
+        print(f"  {line}")
+    if not agree:
+        print("\nThe selector and the hand-written SQL disagree: one of them is wrong.")
+    return agree
 
 
 def signed_in_cookie() -> str:
@@ -251,6 +645,7 @@ def print_table(rows: list[dict], queries: dict[str, int], args: argparse.Namesp
 
 
 def main() -> None:
+    started = time.monotonic()
     args = parse_args()
     load_average = os.getloadavg()[0]
     # SIGTERM ends the script through the same finally block as Ctrl-C.
@@ -258,8 +653,11 @@ def main() -> None:
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         raise SystemExit("Static files are not collected: run `make assets` (or `make bench`) first.")
 
-    print(f"Preparing the bench database ({SETTINGS})...")
-    prepare_database(args.scale)
+    postgres = configure_database(args)
+    scale = args.scale or (POSTGRES_SCALE if postgres else 500)
+    print(f"Preparing the bench database ({SETTINGS}{', PostgreSQL' if postgres else ''})...")
+    prepare_database(scale, postgres)
+    involvement = measure_reports(args) if postgres else None
     cookie = signed_in_cookie()
     queries = count_queries(cookie)
     from django.db import connections
@@ -282,6 +680,13 @@ def main() -> None:
             result = load(port, path, cookie, args.seconds, args.requests, args.concurrency)
             rows.append(summarise(label, result))
             all_errors += result["errors"]
+        lists = []
+        if involvement:
+            for label, path in LIST_PAGES:
+                print(f"Measuring {label} ({path}) one request at a time...")
+                result = load(port, path, cookie, args.list_seconds, args.list_requests, concurrency=1)
+                lists.append(summarise(label, result))
+                all_errors += result["errors"]
         print_table(rows, queries, args, load_average)
         if all_errors:
             print(f"\n{len(all_errors)} requests did not answer 200; the first few:")
@@ -289,6 +694,13 @@ def main() -> None:
                 print(f"  {error}")
     finally:
         stop_server(server)
+    agree = print_involvement(involvement, lists, args) if involvement else True
+    print(
+        f"\nThe bench took {time.monotonic() - started:.0f}s; the load average is now"
+        f" {os.getloadavg()[0]:.1f}."
+    )
+    if not agree:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

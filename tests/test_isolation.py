@@ -42,12 +42,61 @@ KNOWN_API_PATHS = {
     "/api/v1/orgs/{slug}/people/{person_id}/consents",
     "/api/v1/orgs/{slug}/groups",
     "/api/v1/orgs/{slug}/groups/{group_id}/members",
+    "/api/v1/public/{slug}/opportunities",
+    "/api/v1/orgs/{slug}/opportunities",
+    "/api/v1/orgs/{slug}/opportunities/{opportunity_id}",
+    "/api/v1/orgs/{slug}/opportunities/{opportunity_id}/interests",
+    "/api/v1/orgs/{slug}/activity-types",
+    "/api/v1/orgs/{slug}/activities",
+    "/api/v1/orgs/{slug}/activities/{activity_id}",
+    "/api/v1/orgs/{slug}/activities/{activity_id}/attendance",
+    "/api/v1/orgs/{slug}/volunteer-roles",
+    "/api/v1/orgs/{slug}/placements",
+    "/api/v1/orgs/{slug}/reports/involvement",
 }
+# Routes anyone may read without a token. The sweep checks they show only what the organisation chose
+# to make public (open, public opportunities that have not closed).
+PUBLIC_API_PATHS = {"/api/v1/public/{slug}/opportunities"}
 # A valid body for every API write, so the outsider's request gets past validation to the organisation
 # check, which is what the sweep tests. Add one when the API takes a new write.
 API_BODIES = {
     ("post", "/api/v1/orgs/{slug}/people"): {"full_name": "Ivy Intruder", "email": "ivy@other.test"},
     ("patch", "/api/v1/orgs/{slug}/people/{person_id}"): {"full_name": "Renamed by an outsider"},
+    ("post", "/api/v1/orgs/{slug}/opportunities"): {
+        "title": "Panel of an outsider",
+        "description": "Ask questions",
+        "activity_type": "recruitment_selection",
+        "places": 2,
+        "commitment": "One morning",
+        "closes_on": "2099-01-01",
+        "status": "open",
+        "is_public": True,
+    },
+    ("patch", "/api/v1/orgs/{slug}/opportunities/{opportunity_id}"): {"title": "Renamed by an outsider"},
+    ("post", "/api/v1/orgs/{slug}/opportunities/{opportunity_id}/interests"): {"why": "I want in"},
+    ("post", "/api/v1/orgs/{slug}/activities"): {
+        "activity_type": "meeting",
+        "title": "Meeting of an outsider",
+        "starts_at": "2026-03-03T10:00:00Z",
+        "ends_at": "2026-03-03T12:00:00Z",
+    },
+    ("patch", "/api/v1/orgs/{slug}/activities/{activity_id}"): {"title": "Renamed by an outsider"},
+    ("put", "/api/v1/orgs/{slug}/activities/{activity_id}/attendance"): {
+        "rows": [
+            {
+                "person_id": "00000000-0000-4000-8000-000000000000",
+                "taking_part_as": "carer",
+                "status": "attended",
+                "hours": 2,
+            }
+        ]
+    },
+    ("post", "/api/v1/orgs/{slug}/placements"): {
+        "person_id": "00000000-0000-4000-8000-000000000000",
+        "role": "peer_mentor",
+        "team": "Ward of an outsider",
+        "starts_on": "2026-01-01",
+    },
 }
 
 ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -149,6 +198,16 @@ def involvement_values(organisation, actor, person):
     return activity, attendance, placement, opportunity
 
 
+def feedback_values(organisation, actor) -> dict[str, object]:
+    """An open survey with a question, so every survey page opens for its own organisation."""
+    from coproduce.feedback import services as feedback
+
+    survey = feedback.survey_create_from_template(
+        organisation=organisation, actor=actor, template="fft", status="open"
+    )
+    return {"survey": survey.public_id, "question_id": survey.questions.first().pk}
+
+
 def url_values(organisation) -> dict[str, object]:
     """A real value of this organisation's objects for every URL parameter an organisation page takes.
 
@@ -177,6 +236,7 @@ def url_values(organisation) -> dict[str, object]:
     group_membership = people.group_member_add(group=group, person=person, role="member", actor=actor)
     activity, attendance, placement, opportunity = involvement_values(organisation, actor, person)
     from coproduce.people.imports import Spreadsheet, person_import_create
+    from coproduce.projects.tests.factories import project_values
 
     person_import = person_import_create(
         organisation=organisation,
@@ -195,6 +255,8 @@ def url_values(organisation) -> dict[str, object]:
         "person": person.public_id,
         "group": group.public_id,
         "membership_id": group_membership.pk,
+        **feedback_values(organisation, actor),
+        **project_values(organisation, actor, person),
     }
 
 
@@ -257,6 +319,13 @@ def assert_nothing_of(secrets: set[str], response, where: str) -> None:
 
 def demo_snapshot(demo) -> tuple:
     """Everything a stray request could change about demo, including the audit log reads write to."""
+    from coproduce.involvement.models import (
+        Activity,
+        Attendance,
+        ExpressionOfInterest,
+        Opportunity,
+        Placement,
+    )
     from coproduce.people.models import Group, GroupMembership, Person
 
     demo.refresh_from_db()
@@ -272,6 +341,11 @@ def demo_snapshot(demo) -> tuple:
         list(Person.objects.filter(organisation=demo).order_by("pk").values()),
         list(Group.objects.filter(organisation=demo).order_by("pk").values()),
         list(GroupMembership.objects.filter(group__organisation=demo).order_by("pk").values()),
+        list(Opportunity.objects.filter(organisation=demo).order_by("pk").values()),
+        list(ExpressionOfInterest.objects.filter(opportunity__organisation=demo).order_by("pk").values()),
+        list(Activity.objects.filter(organisation=demo).order_by("pk").values()),
+        list(Attendance.objects.filter(activity__organisation=demo).order_by("pk").values()),
+        list(Placement.objects.filter(organisation=demo).order_by("pk").values()),
         AuditEvent.objects.filter(organisation=demo).count(),
     )
 
@@ -519,40 +593,87 @@ def test_the_api_sweep_finds_every_api_route():
     assert {API_PARAMETER.sub(lambda m: f"<{m['name']}>", path) for path in paths} == routes
 
 
+def api_values(values: dict, slug: str) -> dict[str, str]:
+    """The API's names for an organisation's objects in url_values(): a value for every API path parameter."""
+    names = {
+        "person_id": "person",
+        "group_id": "group",
+        "opportunity_id": "opportunity",
+        "activity_id": "activity",
+    }
+    return {"slug": slug, **{api: str(values[page]) for api, page in names.items()}}
+
+
+def call_api(client, method: str, path: str, values: dict, token: str):
+    def value_for(match: re.Match) -> str:
+        if match["name"] not in values:
+            pytest.fail(
+                f"The API sweep does not know how to fill {match[0]} in {path!r}: add the organisation's "
+                "value for it in api_values() in tests/test_isolation.py"
+            )
+        return values[match["name"]]
+
+    url = API_PARAMETER.sub(value_for, path)
+    if method in ("post", "put", "patch") and (method, path) not in API_BODIES:
+        pytest.fail(f"Add a valid body for {method.upper()} {path} to API_BODIES in tests/test_isolation.py")
+    body = API_BODIES.get((method, path))
+    response = getattr(client, method)(
+        url,
+        **({"data": body, "content_type": "application/json"} if body else {}),
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    return url, response
+
+
+def demo_public_opportunities(demo) -> set[str]:
+    """Give demo one opportunity anyone may see, beside ones that must stay hidden: a private one (from
+    url_values), a public draft and a public one past its closing date. Answers the ids anyone may see."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coproduce.involvement import services as involvement
+    from coproduce.involvement.models import ActivityType
+
+    actor = Membership.objects.filter(organisation=demo, role_set__role="admin").first().user
+    today = timezone.localdate()
+    made = {}
+    for name, status, closes_on in [
+        ("open", "open", today),
+        ("draft", "draft", today + timedelta(days=5)),
+        ("past", "open", today - timedelta(days=1)),
+    ]:
+        made[name] = involvement.opportunity_create(
+            organisation=demo,
+            actor=actor,
+            title=f"Public {name} panel of demo",
+            description="Help choose staff",
+            activity_type=ActivityType.objects.get(code="recruitment_selection", organisation=None),
+            places=2,
+            commitment="One morning",
+            closes_on=closes_on,
+            status=status,
+            is_public=True,
+        )
+    return {str(made["open"].public_id)}
+
+
 def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(
     client, demo, demo_values, secrets_of_demo, outsider
 ):
     _token, raw = api_token_create(user=outsider, name="Sweep")
-    values = {
-        "slug": demo.slug,
-        "person_id": str(demo_values["person"]),
-        "group_id": str(demo_values["group"]),
-    }
+    values = api_values(demo_values, demo.slug)
+    public = demo_public_opportunities(demo)
     before = demo_snapshot(demo)
     checked = 0
 
     for path, method in api_operations():
-
-        def value_for(match: re.Match, path=path) -> str:
-            if match["name"] not in values:
-                pytest.fail(
-                    f"The API sweep does not know how to fill {match[0]} in {path!r}: add a demo value "
-                    "for it in test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route"
-                )
-            return values[match["name"]]
-
-        url = API_PARAMETER.sub(value_for, path)
-        if method in ("post", "put", "patch") and (method, path) not in API_BODIES:
-            pytest.fail(
-                f"Add a valid body for {method.upper()} {path} to API_BODIES in tests/test_isolation.py"
-            )
-        body = API_BODIES.get((method, path))
-        response = getattr(client, method)(
-            url,
-            **({"data": body, "content_type": "application/json"} if body else {}),
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
-        if API_PARAMETER.search(path):
+        url, response = call_api(client, method, path, values, raw)
+        if path in PUBLIC_API_PATHS:
+            assert response.status_code == 200, f"{method.upper()} {url} answered {response.status_code}"
+            shown = {item["id"] for item in response.json()["items"]}
+            assert shown == public, f"{url} shows more or less than demo's open public opportunities"
+        elif API_PARAMETER.search(path):
             assert response.status_code in (403, 404), (
                 f"{method.upper()} {url} answered {response.status_code}"
             )
@@ -562,6 +683,32 @@ def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(
         checked += 1
 
     assert checked >= len(KNOWN_API_PATHS)
+    assert demo_snapshot(demo) == before
+
+
+def test_an_outsiders_token_cannot_reach_demos_objects_through_their_own_organisation(
+    client, demo, demo_values, other_values, secrets_of_demo, outsider
+):
+    """The outsider is an admin of "other", so their own routes answer. Put one of demo's objects in an
+    address that is otherwise theirs (/orgs/other/activities/<a demo activity>): every object must be
+    looked up within the organisation, so 404, whatever the method."""
+    _token, raw = api_token_create(user=outsider, name="Sweep")
+    theirs, demos = api_values(other_values, "other"), api_values(demo_values, demo.slug)
+    before = demo_snapshot(demo)
+    checked = 0
+
+    for path, method in api_operations():
+        for parameter in sorted({m["name"] for m in API_PARAMETER.finditer(path)} - {"slug"}):
+            url, response = call_api(client, method, path, {**theirs, parameter: demos[parameter]}, raw)
+            assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
+            assert_nothing_of(secrets_of_demo, response, f"{method.upper()} {url}")
+            checked += 1
+        if method == "get" and path not in PUBLIC_API_PATHS:
+            # So the 404s come from scoping: the same address with only their own objects answers.
+            url, response = call_api(client, method, path, theirs, raw)
+            assert response.status_code == 200, f"GET {url} answered {response.status_code}"
+
+    assert checked >= 8
     assert demo_snapshot(demo) == before
 
 

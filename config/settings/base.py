@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "coproduce.notifications",
     "coproduce.people",
     "coproduce.involvement",
+    "coproduce.projects",
+    "coproduce.feedback",
     "coproduce.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import BearerToken
 from .routers.core import router as core_router
+from .routers.involvement import router as involvement_router
 from .routers.people import router as people_router
 
 api = NinjaAPI(
@@ -15,8 +16,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "Read your organisations and their members; read and keep the involvement register (people, "
-        "their checks and consent) and see groups. You can do what your role lets you do on the pages, "
-        "and no more. Authenticate with a personal access token: `Authorization: Bearer <token>`. "
+        "their checks and consent) and see groups; publish opportunities and record interest in them; "
+        "record activities and who took part, and volunteer placements; read the involvement report. "
+        "You can do what your role lets you do on the pages, and no more. Open public opportunities need "
+        "no token. Otherwise authenticate with a personal access token: `Authorization: Bearer <token>`. "
         "Create one on your account page or with `python manage.py create_api_token EMAIL`. "
         "Invalid values get 422 with the field and what to do."
     ),
@@ -90,3 +93,4 @@ def on_service_validation_error(request: HttpRequest, exc: DjangoValidationError
 
 api.add_router("/", core_router)
 api.add_router("/", people_router)
+api.add_router("/", involvement_router)

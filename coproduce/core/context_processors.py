@@ -2,24 +2,35 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.feedback import permissions as feedback_permissions
 from coproduce.involvement import permissions as involvement_permissions
 from coproduce.people import permissions as people_permissions
 
 from . import permissions
 
-# (url name, label, permission or None for everyone in the organisation)
+
+def _not_register_viewer(membership) -> bool:
+    # Leads reach groups from the People page; everyone else finds them in the menu.
+    return not people_permissions.can_view_register(membership)
+
+
+def _lead_not_admin(membership) -> bool:
+    # Admins reach members (and the audit log) from Settings, which keeps the menu on one line.
+    return permissions.can_view_members(membership) and not permissions.can_manage_organisation(membership)
+
+
+# (url name, label, permission or None for everyone in the organisation). Kept short so it fits on
+# one line at common screen widths; "My profile" and "Notifications" are in the account links.
 ORGANISATION_NAVIGATION = [
     ("core:dashboard", _("Home"), None),
     ("people:list", _("People"), people_permissions.can_view_register),
+    ("people:group-list", _("Groups"), _not_register_viewer),
     ("involvement:opportunity-list", _("Opportunities"), None),
     ("involvement:activity-list", _("Activities"), involvement_permissions.can_view_activities),
-    ("involvement:placement-list", _("Volunteers"), involvement_permissions.can_manage_volunteers),
+    ("projects:list", _("Projects"), None),
+    ("feedback:survey-list", _("Feedback"), feedback_permissions.can_use_feedback),
     ("involvement:report", _("Reports"), involvement_permissions.can_view_involvement_report),
-    ("people:group-list", _("Groups"), None),
-    ("people:my-profile", _("My profile"), None),
-    ("core:members", _("Members"), permissions.can_view_members),
-    ("notifications:list", _("Notifications"), None),
-    ("core:audit-log", _("Audit log"), permissions.can_view_audit_log),
+    ("core:members", _("Members"), _lead_not_admin),
     ("core:settings", _("Settings"), permissions.can_manage_organisation),
 ]
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coproduce.core.audit import audit_log
@@ -267,7 +268,7 @@ def opportunity_announce(*, opportunity: Opportunity, actor: User) -> int:
                 % {
                     "title": opportunity.title,
                     "commitment": opportunity.commitment,
-                    "date": opportunity.closes_on,
+                    "date": date_format(opportunity.closes_on, "j F Y"),
                 },
                 url=opportunity.get_absolute_url(),
             )
@@ -294,7 +295,7 @@ def interest_submit(
     if not opportunity.accepts_interest(timezone.localdate()):
         raise ValidationError(
             _("This opportunity closed on %(date)s, so it is no longer taking expressions of interest.")
-            % {"date": opportunity.closes_on.strftime("%d %B %Y")}
+            % {"date": date_format(opportunity.closes_on, "j F Y")}
             if opportunity.status != Opportunity.Status.DRAFT
             else _("This opportunity is not open yet.")
         )

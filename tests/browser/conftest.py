@@ -1,8 +1,10 @@
 """One Chromium for the whole run (Debian's, never Playwright's download); a fresh context per test."""
 
+import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from tests.browser.support import AXE_PATH, Tab
 
@@ -61,3 +63,11 @@ def tab(new_tab):
     yield tab
     # Anything the test did not check page by page still fails it.
     tab.assert_no_console_problems()
+
+
+@pytest.fixture
+def built_in_kinds(transactional_db):
+    """The built-in activity types and volunteer roles come from a data migration, and the flush after
+    every live-server test removes them: put them back for the test that needs them."""
+    migration = importlib.import_module("coproduce.involvement.migrations.0002_built_in_kinds")
+    migration.add_built_ins(apps, None)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 
 def test_an_admin_adds_a_person_who_then_appears_in_the_members_list(tab, admin):
     tab.sign_in(admin.email)
-    tab.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Members").click()
+    tab.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Settings").click()
+    tab.page.get_by_role("link", name="Manage members and their roles").click()
     tab.page.get_by_role("link", name="Add a person").click()
     expect(tab.page.get_by_role("heading", level=1)).to_have_text("Add a person")
     tab.check()

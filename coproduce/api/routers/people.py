@@ -94,7 +94,9 @@ def _email_or_blank(value: str) -> str:
 
 
 FullName = Annotated[
-    _text(200, "Their full name, at most 200 characters", minLength=1), AfterValidator(_full_name_given)
+    # The pattern tells clients (and schemathesis) that spaces alone are not a name.
+    _text(200, "Their full name, at most 200 characters", minLength=1, pattern="^\\s*[^\\s\\x00][^\\x00]*$"),
+    AfterValidator(_full_name_given),
 ]
 PreferredName = _text(100, "What they like to be called, at most 100 characters")
 Pronouns = _text(40, "For example, she/her; at most 40 characters")

@@ -48,7 +48,7 @@ def test_a_member_of_two_organisations_chooses_and_can_switch(
 @pytest.mark.parametrize(
     ("person", "sees", "does_not_see"),
     [
-        ("admin", ["Add a person to your organisation", "People in your organisation", "Audit log"], []),
+        ("admin", ["Add a person to your organisation", "People in your organisation", "the audit log"], []),
         (
             "lead",
             ["See who is in your organisation", "People in your organisation"],

@@ -1,7 +1,8 @@
 """Create the demo organisations and accounts. Running it twice changes nothing.
 
---scale N adds N more members to each organisation (with notifications and audit history) for
-benchmarks; later features add their own records here.
+--scale N adds, for benchmarks, N more members (with notifications), N more people on the register
+and about 20N attendance rows over two years to the demo organisation, and a tenth of that to the
+other (coproduce.involvement.bench_data: COPY on PostgreSQL). Each run with --scale adds more.
 """
 
 from django.conf import settings
@@ -10,10 +11,13 @@ from django.db import transaction
 
 from coproduce.core.models import Membership, MembershipRole, Organisation, Role, User
 from coproduce.core.services import membership_add, organisation_create
-from coproduce.involvement.demo import seed_involvement, seed_opportunities, seed_scale
+from coproduce.feedback.demo import seed_feedback
+from coproduce.involvement import bench_data
+from coproduce.involvement.demo import seed_involvement, seed_opportunities
 from coproduce.notifications.models import Notification
 from coproduce.people.demo import seed_register
 from coproduce.people.models import Person
+from coproduce.projects.demo import seed_projects
 
 DEMO_ORGANISATION = ("demo", "Demo Mental Health NHS Foundation Trust", "Demo MH NHS FT")
 OTHER_ORGANISATION = ("other", "Other Community Mental Health Charity", "Other Charity")
@@ -83,11 +87,20 @@ class Command(BaseCommand):
             seed_involvement(demo, seed_figures=True)
             seed_involvement(other, seed_figures=False)
             seed_opportunities(demo)
+            seed_projects(demo)
+            seed_feedback(demo)
         if scale:
-            for organisation in (demo, other):
-                self.scale(organisation, scale)
-                seed_register(organisation, scale, seed=scale)
-                seed_scale(organisation, scale * 10, seed=scale)
+            # Benchmark volume: N members, N people and 20N attendance rows for the demo organisation
+            # (COPY on PostgreSQL), a tenth of that for the other, so every query must pick its tenant.
+            for organisation, count in ((demo, scale), (other, max(1, scale // 10))):
+                self.scale(organisation, count)
+                built = bench_data.build(
+                    organisation, people=count, attendances=20 * count, seed=scale, log=self.stdout.write
+                )
+                self.stdout.write(
+                    f"Added {built.people:,} people, {built.activities:,} activities and"
+                    f" {built.attendances:,} attendance rows to {organisation.slug} in {built.seconds:.0f}s."
+                )
         self.stdout.write(self.style.SUCCESS("Demo ready: sign in as admin@demo.test (see README)."))
 
     def organisation(self, slug: str, name: str, logo_text: str, require_two_factor: bool) -> Organisation:
