@@ -22,6 +22,17 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A Welsh request in one test must not leave the next test in the same thread in Welsh."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(slug="demo", name="Demo Mental Health NHS Foundation Trust")
