@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, AttendanceStatus, Opportunity, Placement, TakingPartAs
 
+
+def _within_sensible_years(form: forms.Form, *names: str) -> None:
+    """Dates far outside the records (year 1 or 9999) would overflow the period arithmetic."""
+    for name in names:
+        day = form.cleaned_data.get(name)
+        if day is not None and not 1900 <= day.year <= 2099:
+            form.add_error(name, form.fields[name].error_messages["invalid"])
+            form.cleaned_data.pop(name, None)
+
+
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
@@ -73,6 +83,11 @@ class ActivityFilterForm(forms.Form):
         self.fields["activity_type"].choices = [("", _("Any type"))] + [
             (k, str(t)) for k, t in self.types.items()
         ]
+
+    def clean(self):
+        data = super().clean()
+        _within_sensible_years(self, "start", "end")
+        return data
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -161,6 +176,7 @@ class ReportPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        _within_sensible_years(self, "start", "end")
         start, end = data.get("start"), data.get("end")
         if bool(start) != bool(end) and not self.errors:
             self.add_error("end" if start else "start", _("Enter both dates, or choose a quarter"))

@@ -59,7 +59,9 @@ def candidates_for(*, opportunity: Opportunity, today: date | None = None) -> li
     attended = Q(person__attendances__status=AttendanceStatus.ATTENDED)
     interests = (
         ExpressionOfInterest.objects.filter(
-            opportunity=opportunity, status=ExpressionOfInterest.Status.SUBMITTED
+            opportunity=opportunity,
+            status=ExpressionOfInterest.Status.SUBMITTED,
+            person__erased_at__isnull=True,
         )
         .select_related("person", "person__organisation")
         .prefetch_related("person__checks")

@@ -293,7 +293,7 @@ def involvement_report(*, organisation: Organisation, start: date, end: date) ->
             for row in by_role
             if row["now"] or row["before"]
         ),
-        key=lambda pair: -pair[1].current,
+        key=lambda pair: (-pair[1].current, str(pair[0])),
     )
 
     return InvolvementReport(

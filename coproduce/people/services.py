@@ -364,6 +364,8 @@ def person_erase(*, person: Person, actor: User) -> Person:
         GroupMembership.objects.filter(person=person, left_on__isnull=True).update(
             left_on=timezone.localdate()
         )
+        # What they wrote when saying they were interested can hold health or access details.
+        person.interests.update(why="", availability="", needs="")
         for name in PROFILE_FIELDS:
             field = Person._meta.get_field(name)
             setattr(person, name, field.get_default())

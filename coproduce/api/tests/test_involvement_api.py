@@ -533,7 +533,7 @@ def test_saying_it_twice_gives_the_services_clear_message(client, organisation, 
 
 @pytest.mark.parametrize("status", ["open", "closed", "filled"])
 def test_a_closed_opportunity_says_when_it_closed(client, organisation, lead, member, status):
-    closes_on = date.today() - timedelta(days=3)
+    closes_on = date(2020, 3, 3)
     chance = make_opportunity(organisation, lead, status=status, closes_on=closes_on)
     people.person_for_user(organisation=organisation, user=member)
 
@@ -543,7 +543,7 @@ def test_a_closed_opportunity_says_when_it_closed(client, organisation, lead, me
     assert response.json()["errors"] == [
         {
             "field": "",
-            "message": f"This opportunity closed on {closes_on.strftime('%d %B %Y')}, so it is no longer "
+            "message": "This opportunity closed on 3 March 2020, so it is no longer "
             "taking expressions of interest.",
         }
     ]

@@ -287,3 +287,18 @@ def test_a_volunteer_logs_their_own_hours_but_not_someone_elses(client, member, 
     )
     assert response.status_code == 404
     assert not theirs.hours_logged.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/o/demo/reports/involvement/?start=0001-01-01&end=0001-01-02",
+        "/o/demo/reports/involvement/?start=9999-12-30&end=9999-12-31",
+        "/o/demo/activities/?end=9999-12-31",
+    ],
+)
+def test_dates_far_outside_the_records_get_a_message_not_an_error(client, lead, url):
+    client.force_login(lead)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Enter a real date" in response.text

@@ -171,3 +171,27 @@ def test_checks_of_an_erased_person_are_gone_from_the_renewals_list(client, orga
     services.person_erase(person=person, actor=lead)
     client.force_login(lead)
     assert "Due Soon" not in client.get("/o/demo/people/checks-due/").text
+
+
+def test_erasure_clears_what_they_wrote_when_expressing_interest(organisation, lead):
+    from datetime import date, timedelta
+
+    from coproduce.involvement import services as involvement
+    from coproduce.involvement.models import ActivityType, ExpressionOfInterest
+
+    chance = involvement.opportunity_create(
+        organisation=organisation,
+        actor=lead,
+        title="Panel",
+        description="Help choose staff",
+        activity_type=ActivityType.objects.get(code="meeting", organisation=None),
+        places=1,
+        commitment="One morning",
+        closes_on=date.today() + timedelta(days=7),
+        status="open",
+    )
+    person = PersonFactory(organisation=organisation)
+    involvement.interest_submit(opportunity=chance, person=person, actor=lead, why="Zebedee's own story")
+    services.person_erase(person=person, actor=lead)
+    assert ExpressionOfInterest.objects.get(person=person).why == ""
+    assert database_contains("Zebedee") == []
