@@ -15,6 +15,8 @@ urlpatterns = [
     path("o/<slug:org>/", include("coproduce.involvement.urls")),
     path("o/<slug:org>/", include("coproduce.projects.urls")),
     path("o/<slug:org>/", include("coproduce.feedback.urls")),
+    path("o/<slug:org>/", include("coproduce.themes.urls")),
+    path("o/<slug:org>/", include("coproduce.yousaid.urls")),
     path(
         "public/<slug:organisation_slug>/opportunities/",
         opportunity_views.opportunity_public_list,
@@ -35,6 +37,7 @@ urlpatterns = [
         feedback_views.public_thanks,
         name="public-survey-thanks",
     ),
+    path("public/<slug:organisation_slug>/you-said-we-did/", include("coproduce.yousaid.public_urls")),
     path("account/tokens/", include("coproduce.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

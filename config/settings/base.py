@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "coproduce.involvement",
     "coproduce.projects",
     "coproduce.feedback",
+    "coproduce.themes",
+    "coproduce.yousaid",
     "coproduce.api",
     "django.contrib.admin",
     "django.contrib.auth",

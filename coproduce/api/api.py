@@ -8,8 +8,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import BearerToken
 from .routers.core import router as core_router
+from .routers.feedback import router as feedback_router
 from .routers.involvement import router as involvement_router
 from .routers.people import router as people_router
+from .routers.projects import router as projects_router
+from .routers.themes import router as themes_router
+from .routers.yousaid import router as yousaid_router
 
 api = NinjaAPI(
     title="Coproduce API",
@@ -94,3 +98,7 @@ def on_service_validation_error(request: HttpRequest, exc: DjangoValidationError
 api.add_router("/", core_router)
 api.add_router("/", people_router)
 api.add_router("/", involvement_router)
+api.add_router("/", projects_router)
+api.add_router("/", feedback_router)
+api.add_router("/", themes_router)
+api.add_router("/", yousaid_router)
