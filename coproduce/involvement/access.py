@@ -2,7 +2,8 @@
 
 from django.http import Http404, HttpRequest
 
-from .models import Activity, Attendance, Placement
+from . import permissions
+from .models import Activity, Attendance, Opportunity, Placement
 
 
 def get_activity_for(request: HttpRequest, public_id) -> Activity:
@@ -38,3 +39,14 @@ def get_placement_for(request: HttpRequest, public_id) -> Placement:
     if placement is None:
         raise Http404("No such placement")
     return placement
+
+
+def get_opportunity_for(request: HttpRequest, public_id) -> Opportunity:
+    opportunities = Opportunity.objects.filter(organisation=request.organisation, public_id=public_id)
+    if not permissions.can_manage_activities(request.membership):
+        # Drafts are the team's work in progress.
+        opportunities = opportunities.exclude(status=Opportunity.Status.DRAFT)
+    opportunity = opportunities.select_related("organisation", "activity_type").first()
+    if opportunity is None:
+        raise Http404("No such opportunity")
+    return opportunity

@@ -19,20 +19,10 @@ from coproduce.people.models import AccessNeeds, Person
 from coproduce.people.selectors import person_list
 
 from . import permissions, selection, services
+from .access import get_opportunity_for
 from .forms import InterestForm, InterestOnBehalfForm, OpportunityForm, SelectionForm
 from .models import ExpressionOfInterest, Letter, Opportunity
 from .selectors import activity_types_for
-
-
-def get_opportunity_for(request: HttpRequest, public_id) -> Opportunity:
-    opportunities = Opportunity.objects.filter(organisation=request.organisation, public_id=public_id)
-    if not permissions.can_manage_activities(request.membership):
-        # Drafts are the team's work in progress.
-        opportunities = opportunities.exclude(status=Opportunity.Status.DRAFT)
-    opportunity = opportunities.select_related("organisation", "activity_type").first()
-    if opportunity is None:
-        raise Http404("No such opportunity")
-    return opportunity
 
 
 def _my_person(request) -> Person | None:

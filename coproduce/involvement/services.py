@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -30,10 +31,19 @@ def _check_times(activity: Activity) -> None:
         raise ValidationError({"ends_at": _("The end must be the same as or after the start")})
 
 
+def _check_belongs_to_organisation(activity: Activity) -> None:
+    """A type, group or opportunity of another organisation can never be attached, whichever form or
+    API call sent it: the forms only offer the organisation's own, but the service is the door."""
+    organisation_id = activity.organisation_id
+    if activity.activity_type.organisation_id not in (None, organisation_id):
+        raise ValidationError({"activity_type": _("Choose one of your organisation's activity types")})
+    if activity.group_id is not None and activity.group.organisation_id != organisation_id:
+        raise ValidationError({"group": _("Choose one of your organisation's groups")})
+
+
 def activity_create(*, organisation: Organisation, actor: User, **fields) -> Activity:
     activity = Activity(organisation=organisation, created_by=actor, **fields)
-    if activity.activity_type.organisation_id not in (None, organisation.pk):
-        raise ValidationError({"activity_type": _("Choose one of your organisation's activity types")})
+    _check_belongs_to_organisation(activity)
     _check_times(activity)
     activity.full_clean(validate_constraints=False)
     with transaction.atomic():
@@ -45,6 +55,7 @@ def activity_create(*, organisation: Organisation, actor: User, **fields) -> Act
 def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
     for name, value in fields.items():
         setattr(activity, name, value)
+    _check_belongs_to_organisation(activity)
     _check_times(activity)
     activity.full_clean(validate_constraints=False)
     with transaction.atomic():
@@ -63,14 +74,18 @@ def activity_type_create(*, organisation: Organisation, actor: User, name: str) 
     from django.utils.text import slugify
 
     name = " ".join(name.split())
-    code = slugify(name)[:40] or "type"
-    if (
-        ActivityType.objects.filter(organisation=organisation, code=code).exists()
-        or ActivityType.objects.filter(organisation__isnull=True, name__iexact=name).exists()
-    ):
+    visible = ActivityType.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+    if visible.filter(name__iexact=name).exists():
         raise ValidationError(
             {"name": _("There is already an activity type called %(name)s") % {"name": name}}
         )
+    # Codes identify built-in types in reports, so an organisation's own type never takes one, even
+    # when its name only differs by punctuation ("Meeting!" is not the built-in "meeting").
+    base = slugify(name)[:34] or "type"
+    taken = set(visible.filter(code__startswith=base).values_list("code", flat=True))
+    code, suffix = base, 2
+    while code in taken:
+        code, suffix = f"{base}-{suffix}", suffix + 1
     with transaction.atomic():
         activity_type = ActivityType.objects.create(organisation=organisation, code=code, name=name)
         audit_log(
@@ -292,13 +307,18 @@ def interest_submit(
 
     if person.organisation_id != opportunity.organisation_id:
         raise ValidationError(_("That person is not on this organisation's register"))
-    if not opportunity.accepts_interest(timezone.localdate()):
-        raise ValidationError(
-            _("This opportunity closed on %(date)s, so it is no longer taking expressions of interest.")
-            % {"date": date_format(opportunity.closes_on, "j F Y")}
-            if opportunity.status != Opportunity.Status.DRAFT
-            else _("This opportunity is not open yet.")
-        )
+    today = timezone.localdate()
+    if not opportunity.accepts_interest(today):
+        if opportunity.status == Opportunity.Status.DRAFT:
+            message = _("This opportunity is not open yet.")
+        elif opportunity.status == Opportunity.Status.OPEN and opportunity.closes_on < today:
+            message = _(
+                "This opportunity closed on %(date)s, so it is no longer taking expressions of interest."
+            ) % {"date": date_format(opportunity.closes_on, "j F Y")}
+        else:
+            # Closed or filled before its closing date: that date would be wrong here.
+            message = _("This opportunity has closed, so it is no longer taking expressions of interest.")
+        raise ValidationError(message)
     existing = ExpressionOfInterest.objects.filter(opportunity=opportunity, person=person).first()
     if existing is not None and existing.status != ExpressionOfInterest.Status.WITHDRAWN:
         raise ValidationError(

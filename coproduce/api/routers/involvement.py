@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainSerialize
 
 from coproduce.core.models import Membership, Organisation
 from coproduce.involvement import permissions, selectors, services
-from coproduce.involvement.access import get_activity_for
+from coproduce.involvement.access import get_activity_for, get_opportunity_for
 from coproduce.involvement.models import (
     Activity,
     ActivityType,
@@ -33,7 +33,6 @@ from coproduce.involvement.models import (
     TakingPartAs,
     VolunteerRole,
 )
-from coproduce.involvement.opportunity_views import get_opportunity_for
 from coproduce.people.models import CheckKind, Group, Person
 
 from ..pagination import Pagination

@@ -209,3 +209,15 @@ def test_opportunity_form_explains_problems(client, lead):
     assert "There must be at least 1 place" in response.text
     assert "Enter a real date, for example 2026-03-31" in response.text
     assert not Opportunity.objects.exists()
+
+
+def test_an_opportunity_closed_early_does_not_give_its_future_closing_date(organisation, lead):
+    chance = opportunity(organisation, lead, closes_on=date.today() + timedelta(days=10))
+    chance.status = "closed"
+    chance.save()
+    with pytest.raises(ValidationError) as refused:
+        services.interest_submit(
+            opportunity=chance, person=PersonFactory(organisation=organisation), actor=lead
+        )
+    assert "This opportunity has closed" in str(refused.value)
+    assert str(chance.closes_on.year) not in str(refused.value)

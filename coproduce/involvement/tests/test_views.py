@@ -302,3 +302,41 @@ def test_dates_far_outside_the_records_get_a_message_not_an_error(client, lead, 
     response = client.get(url)
     assert response.status_code == 200
     assert "Enter a real date" in response.text
+
+
+def test_an_organisations_own_type_never_takes_a_built_in_code(organisation, lead):
+    from coproduce.involvement.models import ActivityType
+
+    own = services.activity_type_create(organisation=organisation, actor=lead, name="Meeting!")
+    again = services.activity_type_create(organisation=organisation, actor=lead, name="Meeting?")
+    builtin_codes = set(ActivityType.objects.filter(organisation__isnull=True).values_list("code", flat=True))
+    assert {own.code, again.code}.isdisjoint(builtin_codes)
+    assert own.code != again.code
+    with pytest.raises(ValidationError, match="already an activity type called meeting!"):
+        services.activity_type_create(organisation=organisation, actor=lead, name="meeting!")
+
+
+def test_an_activity_cannot_take_another_organisations_group_or_type(organisation, other_organisation, lead):
+    from coproduce.involvement.models import ActivityType
+    from coproduce.people.tests.factories import GroupFactory
+
+    start = timezone.now() - timedelta(days=1)
+    theirs = GroupFactory(organisation=other_organisation)
+    with pytest.raises(ValidationError) as refused:
+        services.activity_create(
+            organisation=organisation,
+            actor=lead,
+            activity_type=builtin_type(),
+            group=theirs,
+            title="x",
+            starts_at=start,
+            ends_at=start,
+        )
+    assert "Choose one of your organisation's groups" in str(refused.value)
+    activity = ActivityFactory(organisation=organisation)
+    their_type = ActivityType.objects.create(organisation=other_organisation, code="secret", name="Secret")
+    for fields in ({"group": theirs}, {"activity_type": their_type}):
+        with pytest.raises(ValidationError):
+            services.activity_update(activity=activity, actor=lead, **fields)
+    activity.refresh_from_db()
+    assert (activity.group_id, activity.activity_type.organisation_id) == (None, None)
