@@ -311,7 +311,7 @@ def interest_submit(
     if not opportunity.accepts_interest(today):
         if opportunity.status == Opportunity.Status.DRAFT:
             message = _("This opportunity is not open yet.")
-        elif opportunity.status == Opportunity.Status.OPEN and opportunity.closes_on < today:
+        elif opportunity.closes_on < today:
             message = _(
                 "This opportunity closed on %(date)s, so it is no longer taking expressions of interest."
             ) % {"date": date_format(opportunity.closes_on, "j F Y")}
