@@ -28,7 +28,9 @@ def load_bench():
 
 
 def test_build_adds_a_register_and_realistic_attendance(db):
-    organisation = OrganisationFactory()
+    # The generator seeds itself from the slug: a fixed slug makes the shares below repeatable,
+    # whichever tests ran before (a factory's slug counts up across the session).
+    organisation = OrganisationFactory(slug="bench-shares")
     built = bench_data.build(organisation, people=400, attendances=8000, seed=1, today=date(2026, 11, 25))
 
     people = Person.objects.filter(organisation=organisation)
