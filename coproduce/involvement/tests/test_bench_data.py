@@ -47,8 +47,10 @@ def test_build_adds_a_register_and_realistic_attendance(db):
     assert (date(2026, 11, 25) - first).days <= 731
 
     parts = Counter(attendance.values_list("taking_part_as", flat=True))
-    assert 0.72 <= parts["lived_experience"] / built.attendances <= 0.86
-    assert 0.14 <= parts["carer"] / built.attendances <= 0.26
+    # About four in five attendances are lived experience; with 400 people a few very active ones
+    # move the share by several points (0.70 to 0.82 across 13 slugs), hence the width.
+    assert 0.66 <= parts["lived_experience"] / built.attendances <= 0.88
+    assert 0.12 <= parts["carer"] / built.attendances <= 0.34
     statuses = Counter(attendance.values_list("status", flat=True))
     assert 0.04 <= statuses["apologies"] / built.attendances <= 0.12
     assert not attendance.exclude(status="attended").exclude(hours=0).exists()
