@@ -253,11 +253,13 @@ def report_periods() -> list[tuple]:
     ]
 
 
-def selector_figures(organisation, start, end) -> dict:
-    """The report's figures through the selector: {0: totals, type id: that type's figures}."""
-    from coproduce.involvement.selectors import involvement_report
+def selector_figures(organisation, start, end, *, stored: bool = False) -> dict:
+    """The report's figures: {0: totals, type id: that type's figures}. Computed by the selector, or
+    (stored=True) through the report's entry point, which keeps an ended period's figures."""
+    from coproduce.involvement import reports, selectors
 
-    report = involvement_report(organisation=organisation, start=start, end=end)
+    compute = reports.involvement_report if stored else selectors.involvement_report
+    report = compute(organisation=organisation, start=start, end=end)
     pairs = lambda *figures: tuple((f.current, f.previous) for f in figures)  # noqa: E731
     figures = {
         0: pairs(
@@ -373,13 +375,19 @@ def measure_reports(args: argparse.Namespace) -> dict:
             orm_times, orm_figures = timed(
                 lambda s=start, e=end: selector_figures(organisation, s, e), args.runs, 30
             )
+            # The first call computes and stores the ended period's figures; the timed ones read them.
+            stored_times, stored_figures = timed(
+                lambda s=start, e=end: selector_figures(organisation, s, e, stored=True), args.runs, 30
+            )
             rows.append(
                 {
                     "label": label,
                     "selector": orm_times,
                     "sql": sql_times,
+                    "stored": stored_times,
                     "selector_figures": orm_figures,
                     "sql_figures": sql_figures,
+                    "stored_figures": stored_figures,
                 }
             )
     finally:
@@ -420,9 +428,10 @@ def print_involvement(involvement: dict, lists: list[dict], args: argparse.Names
             print(f"{label:<22}selector {times[0]}, SQL {times[1]}")
             verdicts.append(f"report, {label}: {times[0]}, misses it (<= {REPORT_TARGET_MS:.0f} ms)")
             continue
-        same = row["selector_figures"] == row["sql_figures"]
+        same = row["selector_figures"] == row["sql_figures"] == row["stored_figures"]
         agree &= same
         orm_median, sql_median = statistics.median(orm) * 1000, statistics.median(sql) * 1000
+        stored_median = statistics.median(row["stored"]) * 1000
         ratio = orm_median / sql_median
         print(
             f"{label:<22}{min(orm) * 1000:>11.0f} ms{orm_median:>7.0f} ms{min(sql) * 1000:>7.0f} ms"
@@ -439,10 +448,13 @@ def print_involvement(involvement: dict, lists: list[dict], args: argparse.Names
             for name, (now, before) in zip(names, row["selector_figures"][0], strict=True)
         )
         print(f"    this period/the one before: {totals}")
+        print(f"    stored figures of this ended period: median {stored_median:,.1f} ms")
         verdicts.append(
-            f"report, {label}: {orm_median:,.0f} ms, {verdict(orm_median, REPORT_TARGET_MS)}"
-            f" (<= {REPORT_TARGET_MS:.0f} ms); {ratio:.1f}x SQL, {verdict(ratio, REPORT_RATIO_TARGET)}"
-            f" (<= {REPORT_RATIO_TARGET:g}x)"
+            f"report, {label}: computed {orm_median:,.0f} ms, {ratio:.1f}x SQL,"
+            f" {verdict(ratio, REPORT_RATIO_TARGET)} (<= {REPORT_RATIO_TARGET:g}x); once stored"
+            f" {stored_median:,.1f} ms, {verdict(stored_median, REPORT_TARGET_MS)}"
+            f" (<= {REPORT_TARGET_MS:.0f} ms);"
+            f" computed for a period still running, {verdict(orm_median, REPORT_TARGET_MS)}"
         )
     if lists:
         print()

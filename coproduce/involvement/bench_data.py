@@ -40,6 +40,7 @@ from .models import (
     TakingPartAs,
     VolunteerRole,
 )
+from .reports import forget_stored_reports
 
 FIRST = (
     "Aisha Ben Cerys Dev Eilidh Femi Gareth Hana Ivan Jas Kai Lowri Mo Nia Owen Priya Rhys Sian Tom Una "
@@ -127,6 +128,7 @@ def build(
         written = _attendance(rng, person_ids, identities, activity_ids, activity_rows, attendances, postgres)
         say(f"{written:,} attendance rows")
         _volunteers(organisation, rng, person_ids, today)
+        forget_stored_reports(organisation)  # written around the services, so forget every period
     say("committed")
     _analyse(postgres)
     say("analysed")

@@ -14,6 +14,7 @@ from coproduce.people.demo import seed_register
 from coproduce.people.models import Person
 
 from .models import Activity, ActivityType, Attendance, Placement, TakingPartAs, VolunteerHours, VolunteerRole
+from .reports import forget_stored_reports
 
 Q1_2019 = (date(2019, 1, 1), date(2019, 3, 31))
 Q4_2018 = (date(2018, 10, 1), date(2018, 12, 31))
@@ -122,6 +123,7 @@ def seed_involvement(organisation: Organisation, *, seed_figures: bool) -> None:
         attendances += _attend(recent, sample[:70], TakingPartAs.LIVED_EXPERIENCE, rng, per_person=(1, 2))
         attendances += _attend(recent, sample[70:], TakingPartAs.CARER, rng, per_person=(1, 2))
     Attendance.objects.bulk_create(attendances, batch_size=1000)
+    forget_stored_reports(organisation)  # written in bulk, around the services
 
 
 def _volunteers(organisation, people, rng) -> None:
@@ -179,6 +181,7 @@ def seed_scale(organisation: Organisation, count: int, *, seed: int) -> None:
                 )
             )
     Attendance.objects.bulk_create(rows, batch_size=2000)
+    forget_stored_reports(organisation)
 
 
 DESCRIPTION = "Work alongside staff as an equal member of the team. Training and support are provided."

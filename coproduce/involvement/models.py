@@ -386,3 +386,37 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class StoredReport(models.Model):
+    """The involvement report's figures for a period that has ended, kept so the report opens at once.
+
+    Computed from the records on first use, never typed in. Every service that changes activities,
+    attendance or placements forgets the stored figures whose records it touched (`depends_from` to
+    `end`: the period, the one before it and the twelve months before that, for new voices)."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    depends_from = models.DateField()
+    figures = models.JSONField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "start", "end"], name="stored_report_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Involvement {self.start} to {self.end}"
+
+
+class InvolvementChanged(models.Model):
+    """When an organisation's involvement records last changed: figures computed before then are not
+    stored, so a change made while a report was being computed can never leave stale figures behind."""
+
+    organisation = models.OneToOneField("core.Organisation", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Involvement changed at {self.at}"

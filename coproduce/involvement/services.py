@@ -2,11 +2,13 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,15 @@ def _check_times(activity: Activity) -> None:
         raise ValidationError({"ends_at": _("The end must be the same as or after the start")})
 
 
+def _forget_reports_around(organisation: Organisation, *moments) -> None:
+    """Stored report figures for the days of these activity times are out of date now."""
+    from .reports import forget_stored_reports
+
+    days = [timezone.localtime(moment).date() for moment in moments if moment is not None]
+    # A day either side: the report's periods are local days, the times may cross midnight in UTC.
+    forget_stored_reports(organisation, min(days) - timedelta(days=1), max(days) + timedelta(days=1))
+
+
 def _check_belongs_to_organisation(activity: Activity) -> None:
     """A type, group or opportunity of another organisation can never be attached, whichever form or
     API call sent it: the forms only offer the organisation's own, but the service is the door."""
@@ -48,11 +59,13 @@ def activity_create(*, organisation: Organisation, actor: User, **fields) -> Act
     activity.full_clean(validate_constraints=False)
     with transaction.atomic():
         activity.save()
+        _forget_reports_around(organisation, activity.starts_at)
         audit_log(actor=actor, organisation=organisation, action="activity.created", target=activity)
     return activity
 
 
 def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
+    was_at = activity.starts_at
     for name, value in fields.items():
         setattr(activity, name, value)
     _check_belongs_to_organisation(activity)
@@ -60,6 +73,7 @@ def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
     activity.full_clean(validate_constraints=False)
     with transaction.atomic():
         activity.save()
+        _forget_reports_around(activity.organisation, was_at, activity.starts_at)
         audit_log(
             actor=actor,
             organisation=activity.organisation,
@@ -135,6 +149,7 @@ def attendance_record(*, activity: Activity, rows: Iterable[AttendanceRow], acto
             attendance.full_clean(validate_constraints=False)
             attendance.save()
             saved.append(attendance)
+        _forget_reports_around(activity.organisation, activity.starts_at)
         audit_log(
             actor=actor,
             organisation=activity.organisation,
@@ -155,6 +170,13 @@ def attendance_remove(*, attendance: Attendance, actor: User) -> None:
             details={"person": str(attendance.person.public_id)},
         )
         attendance.delete()
+        _forget_reports_around(attendance.activity.organisation, attendance.activity.starts_at)
+
+
+def _forget_reports_for_placement(placement: Placement) -> None:
+    from .reports import forget_stored_reports
+
+    forget_stored_reports(placement.organisation, placement.starts_on, placement.ends_on)
 
 
 def placement_create(
@@ -170,11 +192,15 @@ def placement_create(
     placement.full_clean(validate_constraints=False)
     with transaction.atomic():
         placement.save()
+        _forget_reports_for_placement(placement)
         audit_log(actor=actor, organisation=organisation, action="placement.created", target=placement)
     return placement
 
 
 def placement_update(*, placement: Placement, actor: User, **fields) -> Placement:
+    was = Placement(
+        organisation=placement.organisation, starts_on=placement.starts_on, ends_on=placement.ends_on
+    )
     for name, value in fields.items():
         setattr(placement, name, value)
     if placement.ends_on and placement.ends_on < placement.starts_on:
@@ -182,6 +208,8 @@ def placement_update(*, placement: Placement, actor: User, **fields) -> Placemen
     placement.full_clean(validate_constraints=False)
     with transaction.atomic():
         placement.save()
+        _forget_reports_for_placement(was)
+        _forget_reports_for_placement(placement)
         audit_log(
             actor=actor, organisation=placement.organisation, action="placement.updated", target=placement
         )

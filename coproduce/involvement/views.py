@@ -29,6 +29,7 @@ from .forms import (
     VolunteerHoursForm,
 )
 from .models import Attendance
+from .reports import involvement_report as involvement_report_for
 from .reports import report_rows
 
 
@@ -258,7 +259,7 @@ def _report_for(request):
         initial={"quarter": default[0].isoformat()},
     )
     start, end = form.period(default)
-    return form, selectors.involvement_report(organisation=request.organisation, start=start, end=end)
+    return form, involvement_report_for(organisation=request.organisation, start=start, end=end, today=today)
 
 
 @organisation_view(permission=permissions.can_view_involvement_report)

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from coproduce.core.models import Membership, Organisation
-from coproduce.involvement import permissions, selectors, services
+from coproduce.involvement import permissions, reports, selectors, services
 from coproduce.involvement.access import get_activity_for, get_opportunity_for
 from coproduce.involvement.models import (
     Activity,
@@ -1068,4 +1068,4 @@ def placement_create(request: HttpRequest, slug: str, payload: PlacementCreateIn
 def involvement_report(request: HttpRequest, slug: str, period: Query[ReportPeriod]):
     membership = _membership(request, slug, permissions.can_view_involvement_report, REPORT_REFUSAL)
     start, end = _report_period(period)
-    return _report(selectors.involvement_report(organisation=membership.organisation, start=start, end=end))
+    return _report(reports.involvement_report(organisation=membership.organisation, start=start, end=end))
