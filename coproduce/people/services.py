@@ -341,6 +341,20 @@ def person_request_erasure(*, person: Person, actor: User) -> Person:
     return person
 
 
+def _forget_elsewhere(person: Person) -> None:
+    """Copies of the person's details outside the register: rows of unfinished spreadsheet imports, and
+    contact details left with feedback under their email address (the feedback itself stays, anonymous)."""
+    from coproduce.feedback.models import Response
+
+    from .imports.services import person_imports_forget
+
+    person_imports_forget(person=person)
+    if person.email:
+        Response.objects.filter(
+            survey__organisation=person.organisation, contact_email__iexact=person.email
+        ).update(contact_ok=False, contact_name="", contact_email="", contact_phone="")
+
+
 def person_erase(*, person: Person, actor: User) -> Person:
     """Remove or pseudonymise everything that identifies the person, in one transaction.
 
@@ -366,6 +380,7 @@ def person_erase(*, person: Person, actor: User) -> Person:
         )
         # What they wrote when saying they were interested can hold health or access details.
         person.interests.update(why="", availability="", needs="")
+        _forget_elsewhere(person)
         for name in PROFILE_FIELDS:
             field = Person._meta.get_field(name)
             setattr(person, name, field.get_default())

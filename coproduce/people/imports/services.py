@@ -1,6 +1,7 @@
 """The import's steps as services, and the background tasks that run them for big files."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -32,9 +33,54 @@ CONTACT_FIELDS = [f"contact_by_{method}" for method in ContactMethod.values]
 MERGE_TEXT_FIELDS = ["preferred_name", "pronouns", "email", "phone", "address", "times_to_avoid"]
 
 
+# An import's rows are a second copy of people's details: kept only while a lead is working on it.
+KEEP_ROWS_FOR = timedelta(days=7)
+
+
+def person_imports_purge(*, now=None) -> int:
+    """Delete the rows (and the row problems, which quote cells) of imports started more than
+    KEEP_ROWS_FOR ago. An import not finished by then is marked as not imported. Run daily by
+    `python manage.py purge_imports`, and whenever someone uploads a new spreadsheet."""
+    now = now or timezone.now()
+    stale = PersonImport.objects.filter(created_at__lt=now - KEEP_ROWS_FOR)
+    unfinished = stale.exclude(status__in=[PersonImport.Status.DONE, PersonImport.Status.FAILED])
+    unfinished.update(
+        status=PersonImport.Status.FAILED,
+        failure=_(
+            "Not finished within 7 days, so its rows were deleted. Upload the file again to import it."
+        ),
+        finished_at=now,
+    )
+    return stale.exclude(rows=[], errors=[], duplicates=[]).update(
+        rows=[], errors=[], duplicates=[], duplicate_decisions={}
+    )
+
+
+def person_imports_forget(*, person: Person) -> int:
+    """Blank the rows of unfinished imports that hold this person's email, phone or name (erasure).
+    The row stays as [] so the others keep their row numbers."""
+    values = {value.strip().casefold() for value in (person.email, person.phone, person.full_name) if value}
+    changed = 0
+    for person_import in PersonImport.objects.filter(organisation=person.organisation).exclude(rows=[]):
+        rows = [
+            [] if any(cell.strip().casefold() in values for cell in row) else row
+            for row in person_import.rows
+        ]
+        errors = [
+            error
+            for error in person_import.errors
+            if not any(v in error.get("message", "").casefold() for v in values)
+        ]
+        if rows != person_import.rows or errors != person_import.errors:
+            PersonImport.objects.filter(pk=person_import.pk).update(rows=rows, errors=errors)
+            changed += 1
+    return changed
+
+
 def person_import_create(
     *, organisation: Organisation, actor: User, filename: str, spreadsheet: Spreadsheet
 ) -> PersonImport:
+    person_imports_purge()
     return PersonImport.objects.create(
         organisation=organisation,
         uploaded_by=actor,

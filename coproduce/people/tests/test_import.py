@@ -707,3 +707,44 @@ def test_a_big_file_is_checked_in_the_background_and_the_fragment_says_when(
     assert fragment.status_code == 286
     assert f'<a href="{url(person_import, "preview/")}">See the problems and duplicates</a>' in fragment.text
     assert client.get(url(person_import, "progress/"))["Location"] == url(person_import, "preview/")
+
+
+def test_rows_of_an_import_left_for_a_week_are_deleted(client, lead, organisation):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    left = check(client, upload(client, lead, csv_file([HEADER, ["Pat Kaur", "pat@example.com"]])))
+    done = upload(client, lead, csv_file([HEADER, ["Dee Ray", "dee@example.com"], ["Al Bad", "al@@example"]]))
+    done = check(client, done)
+    run(client, done)
+    done.refresh_from_db()
+    assert done.status == PersonImport.Status.DONE and done.errors
+    fresh = upload(client, lead, csv_file([HEADER, ["Sam New", "sam@example.com"]]))
+    week_ago = timezone.now() - timedelta(days=8)
+    PersonImport.objects.filter(pk__in=[left.pk, done.pk]).update(created_at=week_ago)
+
+    call_command("purge_imports", stdout=io.StringIO())
+
+    left.refresh_from_db()
+    done.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (left.rows, left.errors, left.status) == ([], [], PersonImport.Status.FAILED)
+    assert "Upload the file again" in left.failure
+    assert done.status == PersonImport.Status.DONE and done.errors == []  # the problems quoted the cells
+    assert fresh.rows == [["Sam New", "sam@example.com"]]
+
+
+def test_erasure_blanks_the_persons_rows_in_an_unfinished_import(client, lead, admin, organisation):
+    from coproduce.people import services
+
+    pat = PersonFactory(organisation=organisation, full_name="Pat Kaur", email="pat@example.com")
+    pending = upload(
+        client,
+        lead,
+        csv_file([HEADER, ["Someone Else", "else@example.com"], ["pat kaur", "PAT@example.com"]]),
+    )
+    services.person_erase(person=pat, actor=admin)
+    pending.refresh_from_db()
+    assert pending.rows == [["Someone Else", "else@example.com"], []]

@@ -195,3 +195,28 @@ def test_erasure_clears_what_they_wrote_when_expressing_interest(organisation, l
     services.person_erase(person=person, actor=lead)
     assert ExpressionOfInterest.objects.get(person=person).why == ""
     assert database_contains("Zebedee") == []
+
+
+def test_erasure_clears_contact_details_left_with_feedback_under_their_email(organisation, admin):
+    from django.utils import timezone
+
+    from coproduce.feedback import services as feedback
+    from coproduce.feedback.models import Response
+
+    survey = feedback.survey_create_from_template(
+        organisation=organisation, actor=admin, template="fft", status="open"
+    )
+    pat = PersonFactory(organisation=organisation, email="pat@example.com")
+    for key, email in (("a", "PAT@example.com"), ("b", "someone@example.com")):
+        Response.objects.create(
+            survey=survey,
+            mode="online",
+            submitted_at=timezone.now(),
+            idempotency_key=key,
+            contact_ok=True,
+            contact_name="Pat",
+            contact_email=email,
+        )
+    services.person_erase(person=pat, actor=admin)
+    kept = Response.objects.order_by("idempotency_key")
+    assert [(r.contact_ok, r.contact_email) for r in kept] == [(False, ""), (True, "someone@example.com")]
