@@ -132,7 +132,9 @@ class AttendanceRowForm(forms.Form):
 
     def __init__(self, *args, people_by_label, default_hours, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people_by_label = people_by_label
+        self.people_by_label = (
+            people_by_label  # what each typed label means: a person, or a count of namesakes
+        )
         self.default_hours = default_hours
 
     def clean_person(self):
@@ -140,6 +142,14 @@ class AttendanceRowForm(forms.Form):
         if not label:
             return None
         person = self.people_by_label.get(label)
+        if isinstance(person, int):
+            raise forms.ValidationError(
+                _(
+                    "%(count)s people are called %(name)s: choose one from the list, "
+                    "which shows how to tell them apart"
+                )
+                % {"count": person, "name": label}
+            )
         if person is None:
             raise forms.ValidationError(_("Choose a person from the list: start typing their name"))
         return person

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +16,14 @@ from coproduce.lib.exports import csv_response, xlsx_response
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate, querystring_without_page
 from coproduce.people.models import Person
-from coproduce.people.selectors import checks_for, group_list, person_list
+from coproduce.people.selectors import (
+    checks_for,
+    group_list,
+    people_for_labels,
+    people_to_suggest,
+    person_choice_label,
+    person_list,
+)
 
 from . import permissions, selectors, services
 from .access import get_activity_for, get_attendance_for, get_placement_for
@@ -125,16 +133,25 @@ def activity_detail(request: HttpRequest, activity) -> HttpResponse:
     )
 
 
-def person_label(person: Person) -> str:
-    """How a person appears in the register's name list: the name, then what tells two namesakes apart."""
-    detail = person.email or person.phone or str(person.public_id)[:8]
-    return f"{person.full_name} ({detail})"
+person_label = person_choice_label
 
 
-def _people_by_label(request) -> dict[str, Person]:
-    people = person_list(organisation=request.organisation).prefetch_related(None)
-    people = people.only("public_id", "full_name", "email", "phone", "organisation_id")
-    return {person_label(p): p for p in people}
+def _typed_people(request) -> list[str]:
+    """The labels typed into the grid's person boxes."""
+    return [
+        " ".join(value.split())
+        for name, value in request.POST.items()
+        if name.startswith("rows-") and name.endswith("-person") and value.strip()
+    ]
+
+
+@organisation_view(permission=permissions.can_manage_activities)
+@require_GET
+def attendance_people_suggestions(request: HttpRequest) -> HttpResponse:
+    """Options for the grid's shared list of names, as someone types in any row (htmx)."""
+    typed = next((value for name, value in request.GET.items() if name.endswith("person")), "")
+    labels = people_to_suggest(organisation=request.organisation, search=typed)
+    return render(request, "involvement/_people_options.html", {"people_labels": labels})
 
 
 @organisation_view(permission=permissions.can_manage_activities)
@@ -143,7 +160,11 @@ def attendance_register(request: HttpRequest, activity) -> HttpResponse:
     """The register as a grid: one row per person, tab through person, role, attendance and hours."""
     activity = get_activity_for(request, activity)
     existing = list(selectors.attendance_for(activity=activity))
-    people = _people_by_label(request)
+    people = (
+        people_for_labels(organisation=request.organisation, labels=_typed_people(request))
+        if request.method == "POST"
+        else {}
+    )
     initial = [
         {
             "person": person_label(a.person),
@@ -161,6 +182,18 @@ def attendance_register(request: HttpRequest, activity) -> HttpResponse:
         form_kwargs={"people_by_label": people, "default_hours": activity.duration_hours},
         prefix="rows",
     )
+    suggestions_url = reverse("involvement:attendance-people", kwargs={"org": request.organisation.slug})
+    for form in formset:
+        # As someone types in any row, the shared list of names fills with the people who match.
+        form.fields["person"].widget.attrs.update(
+            {
+                "hx-get": suggestions_url,
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#register-people",
+                "hx-swap": "innerHTML",
+                "hx-sync": "#register-people:replace",
+            }
+        )
     problems = []
     if request.method == "POST" and formset.is_valid():
         rows = [
@@ -186,7 +219,12 @@ def attendance_register(request: HttpRequest, activity) -> HttpResponse:
         {
             "activity": activity,
             "formset": formset,
-            "people_labels": sorted(people, key=str.lower),
+            # Small registers are listed whole; bigger ones fill the list as someone types.
+            "people_labels": sorted(
+                set(people_to_suggest(organisation=request.organisation))
+                | {row["person"] for row in initial},
+                key=str.lower,
+            ),
             "problems": problems,
             "default_hours": activity.duration_hours,
         },

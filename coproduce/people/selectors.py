@@ -238,3 +238,64 @@ def equality_summary(*, organisation: Organisation) -> list[dict]:
             }
         )
     return summary
+
+
+# Choosing people by name in a form (the attendance grid): a text box with suggestions, never a list
+# of the whole register, which at 100,000 people would be megabytes on every page.
+
+CHOOSER_LIST_ALL_UP_TO = 1000  # a register this small is listed whole, so the grid works without scripts
+CHOOSER_MATCHES = 20
+
+
+def person_choice_label(person: Person) -> str:
+    """How a person appears when choosing: the name, then what tells two namesakes apart."""
+    detail = person.email or person.phone or str(person.public_id)[:8]
+    return f"{person.full_name} ({detail})"
+
+
+def _choosable(organisation: Organisation) -> QuerySet[Person]:
+    return Person.objects.filter(organisation=organisation, erased_at__isnull=True).only(
+        "public_id", "full_name", "email", "phone", "organisation_id"
+    )
+
+
+def people_to_suggest(*, organisation: Organisation, search: str = "") -> list[str]:
+    """Labels to suggest: the whole register when it is small, else up to 20 people whose name or email
+    matches what was typed (nothing before two letters)."""
+    search = " ".join(search.split())
+    people = _choosable(organisation)
+    if not search:
+        if people.count() > CHOOSER_LIST_ALL_UP_TO:
+            return []
+        return sorted((person_choice_label(p) for p in people), key=str.lower)
+    if len(search) < 2:
+        return []
+    name = search.split(" (")[0]  # a chosen label being edited: match on its name part
+    matches = people.filter(Q(full_name__icontains=name) | Q(email__istartswith=name)).order_by(
+        "full_name", "id"
+    )
+    return [person_choice_label(p) for p in matches[:CHOOSER_MATCHES]]
+
+
+def people_for_labels(*, organisation: Organisation, labels: list[str]) -> dict[str, Person | int]:
+    """The person each typed label means, in one query: an exact label, or a plain name that only one
+    person on the register has. A name several people share maps to how many share it."""
+    names = {label.split(" (")[0].strip().casefold() for label in labels if label}
+    if not names:
+        return {}
+    from django.db.models.functions import Lower
+
+    people = list(_choosable(organisation).annotate(name_key=Lower("full_name")).filter(name_key__in=names))
+    by_label = {person_choice_label(p): p for p in people}
+    by_name: dict[str, list[Person]] = {}
+    for person in people:
+        by_name.setdefault(person.full_name.casefold(), []).append(person)
+    found: dict[str, Person | int] = {}
+    for label in labels:
+        if label in by_label:
+            found[label] = by_label[label]
+        elif len(namesakes := by_name.get(label.casefold(), [])) == 1:
+            found[label] = namesakes[0]
+        elif namesakes:
+            found[label] = len(namesakes)
+    return found

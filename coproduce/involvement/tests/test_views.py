@@ -340,3 +340,45 @@ def test_an_activity_cannot_take_another_organisations_group_or_type(organisatio
             services.activity_update(activity=activity, actor=lead, **fields)
     activity.refresh_from_db()
     assert (activity.group_id, activity.activity_type.organisation_id) == (None, None)
+
+
+def test_a_big_register_is_not_listed_whole_and_names_are_suggested_as_someone_types(
+    client, lead, organisation, other_organisation, monkeypatch
+):
+    from coproduce.people import selectors as people_selectors
+
+    monkeypatch.setattr(people_selectors, "CHOOSER_LIST_ALL_UP_TO", 3)
+    for name in ("Priya Shah", "Priyanka Rao", "Sam Lee", "Jo Bloggs"):
+        PersonFactory(organisation=organisation, full_name=name)
+    PersonFactory(organisation=other_organisation, full_name="Priya Elsewhere")
+    activity = ActivityFactory(organisation=organisation)
+    client.force_login(lead)
+    page = client.get(f"/o/demo/activities/{activity.public_id}/register/")
+    names = page.text.split('<datalist id="register-people">')[1].split("</datalist>")[0]
+    assert names.count("<option") == 0
+    assert 'hx-get="/o/demo/activities/people/"' in page.text
+
+    suggested = client.get("/o/demo/activities/people/", {"rows-3-person": "pri"}).text
+    assert "Priya Shah (" in suggested and "Priyanka Rao (" in suggested
+    assert "Sam Lee" not in suggested and "Elsewhere" not in suggested
+    assert "<option" not in client.get("/o/demo/activities/people/", {"rows-0-person": "p"}).text
+
+
+def test_a_plain_name_is_enough_unless_two_people_share_it(client, lead, organisation):
+    sam = PersonFactory(organisation=organisation, full_name="Sam Lee")
+    PersonFactory(organisation=organisation, full_name="Jo Twin")
+    PersonFactory(organisation=organisation, full_name="Jo Twin")
+    activity = ActivityFactory(organisation=organisation)
+    client.force_login(lead)
+    url = f"/o/demo/activities/{activity.public_id}/register/"
+    base = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0", "rows-0-taking_part_as": "lived_experience"}
+    base["rows-0-status"] = "attended"
+    refused = client.post(url, base | {"rows-0-person": "jo twin"})
+    assert "2 people are called jo twin" in refused.text
+    assert client.post(url, base | {"rows-0-person": "sam lee"}).status_code == 302
+    assert Attendance.objects.get(activity=activity).person == sam
+
+
+def test_the_name_suggestions_are_for_leads_only(client, member, organisation):
+    client.force_login(member)
+    assert client.get("/o/demo/activities/people/", {"q": "pri"}).status_code == 403
