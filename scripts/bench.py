@@ -533,6 +533,7 @@ def start_server(port: int) -> subprocess.Popen:
     # No control socket: gunicorn's default path is shared, and a `make run` server may own it.
     command += ["--bind", f"127.0.0.1:{port}", "--no-control-socket"]
     # Its own session, so Ctrl-C reaches only this script, which then stops gunicorn in order.
+    LOG.parent.mkdir(exist_ok=True)  # on PostgreSQL nothing else has made .bench/
     with LOG.open("w") as log:
         # The command is built from fixed strings and a port number, never from input.
         return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)  # noqa: S603
