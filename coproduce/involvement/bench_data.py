@@ -396,6 +396,9 @@ def _analyse(postgres: bool) -> None:
     if not postgres:
         return
     tables = [
+        "core_user",  # seed_demo --scale adds the member accounts just before
+        "core_membership",
+        "core_membershiprole",
         "people_person",
         "people_accessneeds",
         "people_person_tags",
