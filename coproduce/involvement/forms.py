@@ -4,6 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.people.forms import RegisterPersonField
+
 from .models import Activity, AttendanceStatus, Opportunity, Placement, TakingPartAs
 
 
@@ -209,9 +211,7 @@ class ReportPeriodForm(forms.Form):
 
 
 class PlacementForm(forms.ModelForm):
-    person = forms.ChoiceField(
-        label=_("Volunteer"), error_messages={"required": _("Choose a person from the register")}
-    )
+    person = RegisterPersonField(label=_("Volunteer"))
 
     class Meta:
         model = Placement
@@ -227,13 +227,10 @@ class PlacementForm(forms.ModelForm):
             "role": {"required": _("Choose a volunteer role")},
         }
 
-    def __init__(self, *args, roles, people, **kwargs):
+    def __init__(self, *args, roles, people, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = roles
-        self.people = {str(p.public_id): p for p in people}
-        self.fields["person"].choices = [("", _("Choose a person"))] + [
-            (k, p.full_name) for k, p in self.people.items()
-        ]
+        self.fields["person"].set_people(people, organisation=organisation)
         if self.instance.pk:
             self.fields["person"].required = False
             self.fields["person"].widget = forms.HiddenInput()
@@ -381,16 +378,11 @@ class InterestForm(forms.Form):
 
 
 class InterestOnBehalfForm(InterestForm):
-    person = forms.ChoiceField(
-        label=_("Who is interested"), error_messages={"required": _("Choose a person from the register")}
-    )
+    person = RegisterPersonField(label=_("Who is interested"))
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = {str(p.public_id): p for p in people}
-        self.fields["person"].choices = [("", _("Choose a person"))] + [
-            (k, p.full_name) for k, p in self.people.items()
-        ]
+        self.fields["person"].set_people(people, organisation=organisation)
         self.fields["why"].label = _("Why are they interested? (optional)")
         self.fields["availability"].label = _("When are they available? (optional)")
         self.fields["needs"].label = _("What do they need to take part?")

@@ -201,9 +201,9 @@ def interest_on_behalf(request: HttpRequest, opportunity) -> HttpResponse:
         .prefetch_related(None)
         .only("public_id", "full_name", "organisation_id")
     )
-    form = InterestOnBehalfForm(request.POST or None, people=people)
+    form = InterestOnBehalfForm(request.POST or None, people=people, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        person = form.people[form.cleaned_data["person"]]
+        person = form.cleaned_data["person"]
         data = {k: form.cleaned_data[k] for k in ("why", "availability", "needs")}
         try:
             services.interest_submit(opportunity=opportunity, person=person, actor=request.user, **data)

@@ -7,7 +7,6 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activity-list"),
     path("activities/add/", views.activity_create, name="activity-create"),
     path("activities/types/", views.activity_types, name="activity-types"),
-    path("activities/people/", views.attendance_people_suggestions, name="attendance-people"),
     path("activities/<uuid:activity>/", views.activity_detail, name="activity-detail"),
     path("activities/<uuid:activity>/edit/", views.activity_edit, name="activity-edit"),
     path("activities/<uuid:activity>/register/", views.attendance_register, name="attendance"),

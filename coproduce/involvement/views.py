@@ -146,15 +146,6 @@ def _typed_people(request) -> list[str]:
 
 
 @organisation_view(permission=permissions.can_manage_activities)
-@require_GET
-def attendance_people_suggestions(request: HttpRequest) -> HttpResponse:
-    """Options for the grid's shared list of names, as someone types in any row (htmx)."""
-    typed = next((value for name, value in request.GET.items() if name.endswith("person")), "")
-    labels = people_to_suggest(organisation=request.organisation, search=typed)
-    return render(request, "involvement/_people_options.html", {"people_labels": labels})
-
-
-@organisation_view(permission=permissions.can_manage_activities)
 @require_http_methods(["GET", "POST"])
 def attendance_register(request: HttpRequest, activity) -> HttpResponse:
     """The register as a grid: one row per person, tab through person, role, attendance and hours."""
@@ -182,7 +173,7 @@ def attendance_register(request: HttpRequest, activity) -> HttpResponse:
         form_kwargs={"people_by_label": people, "default_hours": activity.duration_hours},
         prefix="rows",
     )
-    suggestions_url = reverse("involvement:attendance-people", kwargs={"org": request.organisation.slug})
+    suggestions_url = reverse("people:choose", kwargs={"org": request.organisation.slug})
     for form in formset:
         # As someone types in any row, the shared list of names fills with the people who match.
         form.fields["person"].widget.attrs.update(
@@ -362,6 +353,7 @@ def _placement_form(request, instance=None):
         instance=instance,
         roles=selectors.volunteer_roles_for(organisation=request.organisation),
         people=people,
+        organisation=request.organisation,
     )
 
 
@@ -375,7 +367,7 @@ def placement_create(request: HttpRequest) -> HttpResponse:
             placement = services.placement_create(
                 organisation=request.organisation,
                 actor=request.user,
-                person=form.people[form.cleaned_data["person"]],
+                person=form.cleaned_data["person"],
                 **data,
             )
         except ValidationError as error:

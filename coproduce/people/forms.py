@@ -1,6 +1,9 @@
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -250,9 +253,7 @@ class GroupForm(forms.ModelForm):
 
 
 class GroupMemberForm(forms.Form):
-    person = forms.ChoiceField(
-        label=_("Person"), error_messages={"required": _("Choose a person from the register")}
-    )
+    person = forms.Field(label=_("Person"))  # a RegisterPersonField, set below (it is defined further down)
     role = forms.ChoiceField(
         label=_("Role in the group"),
         choices=GroupRole.choices,
@@ -261,12 +262,87 @@ class GroupMemberForm(forms.Form):
         help_text=_("The connector carries the group's voice to the executive team."),
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = {str(p.public_id): p for p in people}
-        self.fields["person"].choices = [("", _("Choose a person"))] + [
-            (k, p.full_name) for k, p in self.people.items()
-        ]
+        self.fields["person"] = RegisterPersonField(label=_("Person"))
+        self.fields["person"].set_people(people, organisation=organisation)
+        self.order_fields(["person", "role"])
 
     def chosen_person(self) -> Person:
-        return self.people[self.cleaned_data["person"]]
+        return self.cleaned_data["person"]
+
+
+class PersonSuggestionsInput(forms.TextInput):
+    """A text box with its own list of suggested names, filled from the server as someone types."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        attrs = {**(attrs or {})}
+        list_id = f"{attrs.get('id') or name}-choices"
+        attrs.update({"list": list_id, "hx-target": f"#{list_id}"})
+        return format_html(
+            '{}<datalist id="{}"></datalist>', super().render(name, value, attrs, renderer), list_id
+        )
+
+
+class RegisterPersonField(forms.Field):
+    """Choose someone on the register. A small register is a plain list; a big one (more than
+    CHOOSER_LIST_ALL_UP_TO people) is a text box that suggests names as someone types, so no page ever
+    carries the whole register. Cleans to a Person."""
+
+    default_error_messages = {
+        "required": _("Choose a person from the register"),
+        "unknown": _("Choose a person from the list: start typing their name"),
+        "namesakes": _(
+            "%(count)s people are called %(name)s: choose one from the list, "
+            "which shows how to tell them apart"
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.organisation = None
+        self.people: QuerySet[Person] | None = None
+        self.listed: dict[str, Person] | None = None
+
+    def set_people(self, people: QuerySet[Person], *, organisation) -> None:
+        from .selectors import CHOOSER_LIST_ALL_UP_TO
+
+        self.organisation, self.people = organisation, people
+        if people.count() <= CHOOSER_LIST_ALL_UP_TO:
+            self.listed = {
+                str(p.public_id): p for p in people.only("public_id", "full_name", "organisation_id")
+            }
+            choices = [("", _("Choose a person"))] + [(key, p.full_name) for key, p in self.listed.items()]
+            self.widget = forms.Select(choices=choices)
+        else:
+            self.listed = None
+            url = reverse("people:choose", kwargs={"org": organisation.slug})
+            self.widget = PersonSuggestionsInput(
+                {"hx-get": url, "hx-trigger": "input changed delay:300ms", "hx-swap": "innerHTML"}
+            )
+        self.widget.is_required = self.required
+
+    def to_python(self, value):
+        value = " ".join(str(value or "").split())
+        if not value:
+            return None
+        if self.listed is not None:
+            person = self.listed.get(value)
+        else:
+            from .selectors import people_for_labels
+
+            person = people_for_labels(organisation=self.organisation, labels=[value], among=self.people).get(
+                value
+            )
+        if isinstance(person, int):
+            raise ValidationError(
+                self.error_messages["namesakes"], code="namesakes", params={"count": person, "name": value}
+            )
+        if person is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        return person

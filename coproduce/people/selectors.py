@@ -277,15 +277,20 @@ def people_to_suggest(*, organisation: Organisation, search: str = "") -> list[s
     return [person_choice_label(p) for p in matches[:CHOOSER_MATCHES]]
 
 
-def people_for_labels(*, organisation: Organisation, labels: list[str]) -> dict[str, Person | int]:
+def people_for_labels(
+    *, organisation: Organisation, labels: list[str], among: QuerySet[Person] | None = None
+) -> dict[str, Person | int]:
     """The person each typed label means, in one query: an exact label, or a plain name that only one
-    person on the register has. A name several people share maps to how many share it."""
+    person on the register (or `among` them) has. A name several people share maps to how many share it."""
     names = {label.split(" (")[0].strip().casefold() for label in labels if label}
     if not names:
         return {}
     from django.db.models.functions import Lower
 
-    people = list(_choosable(organisation).annotate(name_key=Lower("full_name")).filter(name_key__in=names))
+    choosable = _choosable(organisation)
+    if among is not None:
+        choosable = choosable.filter(pk__in=among.values("pk"))
+    people = list(choosable.annotate(name_key=Lower("full_name")).filter(name_key__in=names))
     by_label = {person_choice_label(p): p for p in people}
     by_name: dict[str, list[Person]] = {}
     for person in people:

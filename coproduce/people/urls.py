@@ -5,6 +5,7 @@ from . import import_views, views
 app_name = "people"
 urlpatterns = [
     path("people/", views.person_list, name="list"),
+    path("people/choose/", views.people_choose, name="choose"),
     path("people/export.csv", views.person_export, {"file_format": "csv"}, name="export-csv"),
     path("people/export.xlsx", views.person_export, {"file_format": "xlsx"}, name="export-xlsx"),
     path("people/add/", views.person_create, name="create"),

@@ -422,12 +422,21 @@ def group_edit(request: HttpRequest, group) -> HttpResponse:
     return render(request, "people/group_form.html", {"form": form, "group": group})
 
 
+@organisation_view(permission=permissions.can_view_register)
+@require_GET
+def people_choose(request: HttpRequest) -> HttpResponse:
+    """Suggested names for a person box as someone types (htmx fills the box's list with these)."""
+    typed = next((value for name, value in request.GET.items() if name.endswith("person")), "")
+    labels = selectors.people_to_suggest(organisation=request.organisation, search=typed)
+    return render(request, "people/_people_options.html", {"people_labels": labels})
+
+
 @organisation_view(permission=permissions.can_manage_groups)
 @require_http_methods(["GET", "POST"])
 def group_member_add(request: HttpRequest, group) -> HttpResponse:
     group = get_group_for(request, group)
     people = selectors.person_list(organisation=request.organisation).prefetch_related(None)
-    form = GroupMemberForm(request.POST or None, people=people)
+    form = GroupMemberForm(request.POST or None, people=people, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.group_member_add(

@@ -187,3 +187,30 @@ def opportunity(organisation, lead):
         status="open",
         required_checks=[],
     )
+
+
+def test_on_a_big_register_names_are_suggested_as_a_lead_types(tab, organisation, lead, monkeypatch):
+    from coproduce.people import selectors
+    from coproduce.people.tests.factories import GroupFactory, PersonFactory
+
+    monkeypatch.setattr(selectors, "CHOOSER_LIST_ALL_UP_TO", 2)
+    PersonFactory(organisation=organisation, full_name="Ana Green", email="ana@example.test")
+    for name in ("Ben Hill", "Cat Lane", "Anil Shah"):
+        PersonFactory(organisation=organisation, full_name=name)
+    group = GroupFactory(organisation=organisation, name="Carers forum")
+    activity = ActivityFactory(organisation=organisation, title="Service user forum")
+    tab.sign_in(lead.email)
+
+    tab.visit(activity.get_absolute_url() + "register/")
+    expect(tab.page.locator("datalist#register-people option")).to_have_count(0)
+    tab.page.locator("#id_rows-0-person").press_sequentially("an")
+    expect(tab.page.locator("datalist#register-people option")).to_have_count(3)  # Ana, Anil, Cat Lane
+    tab.check()
+
+    tab.visit(f"/o/{organisation.slug}/groups/{group.public_id}/members/add/")
+    box = tab.page.get_by_label("Person")
+    box.press_sequentially("ana g")
+    expect(tab.page.locator("datalist#id_person-choices option")).to_have_count(1)
+    box.fill("Ana Green (ana@example.test)")
+    box.press("Enter")
+    expect(tab.page.get_by_text("Ana Green added to the group")).to_be_visible()

@@ -356,12 +356,12 @@ def test_a_big_register_is_not_listed_whole_and_names_are_suggested_as_someone_t
     page = client.get(f"/o/demo/activities/{activity.public_id}/register/")
     names = page.text.split('<datalist id="register-people">')[1].split("</datalist>")[0]
     assert names.count("<option") == 0
-    assert 'hx-get="/o/demo/activities/people/"' in page.text
+    assert 'hx-get="/o/demo/people/choose/"' in page.text
 
-    suggested = client.get("/o/demo/activities/people/", {"rows-3-person": "pri"}).text
+    suggested = client.get("/o/demo/people/choose/", {"rows-3-person": "pri"}).text
     assert "Priya Shah (" in suggested and "Priyanka Rao (" in suggested
     assert "Sam Lee" not in suggested and "Elsewhere" not in suggested
-    assert "<option" not in client.get("/o/demo/activities/people/", {"rows-0-person": "p"}).text
+    assert "<option" not in client.get("/o/demo/people/choose/", {"rows-0-person": "p"}).text
 
 
 def test_a_plain_name_is_enough_unless_two_people_share_it(client, lead, organisation):
@@ -381,4 +381,4 @@ def test_a_plain_name_is_enough_unless_two_people_share_it(client, lead, organis
 
 def test_the_name_suggestions_are_for_leads_only(client, member, organisation):
     client.force_login(member)
-    assert client.get("/o/demo/activities/people/", {"q": "pri"}).status_code == 403
+    assert client.get("/o/demo/people/choose/", {"q": "pri"}).status_code == 403

@@ -284,3 +284,43 @@ def test_a_lead_creates_a_group_and_adds_a_connector(client, lead, pat):
     assert "Pat Register" in client.get(group_url).text
     response = client.post(group_url + "members/add/", {"person": "", "role": "member"})
     assert "Choose a person from the register" in response.text
+
+
+def test_a_big_register_turns_the_person_lists_into_boxes_that_suggest_names(
+    client, lead, organisation, monkeypatch
+):
+    """Adding to a group, a placement or interest on someone's behalf never lists 100,000 names."""
+    from coproduce.involvement.models import ExpressionOfInterest, Placement
+    from coproduce.involvement.tests.factories import builtin_role
+    from coproduce.involvement.tests.test_opportunities import opportunity
+    from coproduce.people import selectors
+    from coproduce.people.models import GroupMembership
+
+    from .factories import GroupFactory, PersonFactory
+
+    monkeypatch.setattr(selectors, "CHOOSER_LIST_ALL_UP_TO", 2)
+    ana = PersonFactory(organisation=organisation, full_name="Ana Green", email="ana@example.com")
+    for name in ("Ben Hill", "Cat Lane", "Cat Lane"):
+        PersonFactory(organisation=organisation, full_name=name)
+    group = GroupFactory(organisation=organisation)
+    chance = opportunity(organisation, lead)
+    client.force_login(lead)
+    pages = {
+        f"/o/demo/groups/{group.public_id}/members/add/": {"role": "member"},
+        "/o/demo/volunteers/add/": {
+            "role": builtin_role().pk,
+            "team": "Ward 3",
+            "starts_on": "2026-01-05",
+        },
+        f"/o/demo/opportunities/{chance.public_id}/interest/": {"needs": ""},
+    }
+    for url, data in pages.items():
+        page = client.get(url).text
+        assert "Ben Hill" not in page and 'hx-get="/o/demo/people/choose/"' in page, url
+        assert "2 people are called Cat Lane" in client.post(url, data | {"person": "Cat Lane"}).text
+        assert "Choose a person from the list" in client.post(url, data | {"person": "Nobody"}).text
+        response = client.post(url, data | {"person": "Ana Green (ana@example.com)"})
+        assert response.status_code == 302, (url, response.text[:3000])
+    assert GroupMembership.objects.get(group=group).person == ana
+    assert Placement.objects.get().person == ana
+    assert ExpressionOfInterest.objects.get().person == ana
