@@ -22,6 +22,9 @@ def organisation_create(
         audit_log(
             actor=created_by, organisation=organisation, action="organisation.created", target=organisation
         )
+        from coproduce.themes.services import themes_setup_organisation  # themes imports core
+
+        themes_setup_organisation(organisation)
     return organisation
 
 

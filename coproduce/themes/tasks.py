@@ -1,0 +1,38 @@
+"""Background work for themes: suggestions for new comments, and training models (seconds of CPU that
+a request must never wait for)."""
+
+from django.tasks import task
+
+
+@task()
+def suggest_comments(*, organisation_id: int, comment_ids: list[int] | None = None) -> int:
+    """Suggest themes and a sentiment for comments still waiting (or the ones given)."""
+    from coproduce.core.models import Organisation
+
+    from .services import comments_suggest
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    return comments_suggest(organisation=organisation, comment_ids=comment_ids)
+
+
+@task()
+def retrain_organisation(*, organisation_id: int) -> bool:
+    """Retrain an organisation's model from its confirmed labels. Several confirmations in a row queue
+    several runs; a run finds nothing new after the first and stops."""
+    from coproduce.core.models import Organisation
+
+    from .services import organisation_train
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return False
+    return organisation_train(organisation=organisation) is not None
+
+
+@task()
+def train_starter() -> bool:
+    from .services import starter_classifier
+
+    return starter_classifier() is not None
