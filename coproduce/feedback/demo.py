@@ -16,6 +16,13 @@ from .survey_templates import FFT_CODE
 
 EXPERIENCE_TITLE = "Your experience of our services (demo)"
 FFT_TITLE = "Friends and Family Test: community teams (demo)"
+COPRODUCTION_TITLE = "How well did we work together? Crisis line redesign (demo)"
+COPRODUCTION_COMMENTS = [
+    "Share the papers a week before, not on the day.",
+    "Pay people on time, every time.",
+    "Let us chair some of the meetings.",
+    "Fewer acronyms, please.",
+]
 # Answers to "Were you involved in decisions about your care?": 92 of 100 said yes (then no, not sure).
 INVOLVED = [92, 5, 3]
 FFT_WEIGHTS = [46, 30, 8, 6, 5, 5]  # Very good ... Don't know
@@ -25,6 +32,13 @@ MODE_WEIGHTS = {
     Response.Mode.ASSISTED: 15,
     Response.Mode.SIGNED_IN: 5,
 }
+# The FFT survey covers three teams; each person says which one their answer is about.
+FFT_SERVICES = [
+    "Community mental health team, North",
+    "Community mental health team, South",
+    "Crisis and home treatment team",
+]
+FFT_SERVICE_WEIGHTS = [50, 35, 15]
 FFT_COMMENTS = [
     "Staff listened and explained everything clearly.",
     "I waited a long time for my first appointment.",
@@ -34,7 +48,7 @@ FFT_COMMENTS = [
 ]
 
 
-def _responses(survey, count, rng, answer_for) -> None:
+def _responses(survey, count, rng, answer_for, services=None) -> None:
     """Bulk-create responses spread over the last six months, with each response's answers."""
     now = timezone.now()
     modes, weights = zip(*MODE_WEIGHTS.items(), strict=True)
@@ -42,6 +56,7 @@ def _responses(survey, count, rng, answer_for) -> None:
         Response(
             survey=survey,
             mode=rng.choices(modes, weights)[0],
+            service=rng.choices(*services)[0] if services else survey.about,
             submitted_at=now - timedelta(days=rng.randrange(180), minutes=rng.randrange(600)),
             idempotency_key=uuid.UUID(int=rng.getrandbits(128)).hex,
         )
@@ -88,7 +103,7 @@ def seed_feedback(organisation: Organisation, seed: int = 2019) -> None:
                 actor=None,
                 template="fft",
                 title=FFT_TITLE,
-                about="Community mental health teams",
+                service_choices=FFT_SERVICES,
                 status=Survey.Status.OPEN,
             )
 
@@ -99,4 +114,25 @@ def seed_feedback(organisation: Organisation, seed: int = 2019) -> None:
                     return {"text": rng.choice(FFT_COMMENTS)}
                 return None
 
-            _responses(survey, 320, rng, fft_answer)
+            _responses(survey, 320, rng, fft_answer, services=(FFT_SERVICES, FFT_SERVICE_WEIGHTS))
+        if not Survey.objects.filter(organisation=organisation, title=COPRODUCTION_TITLE).exists():
+            survey = survey_create_from_template(
+                organisation=organisation,
+                actor=None,
+                template="coproduction",
+                title=COPRODUCTION_TITLE,
+                about="Crisis line redesign project",
+                status=Survey.Status.CLOSED,
+            )
+
+            def coproduction_answer(index, question):
+                if question.code == "coproduction_role":
+                    return {"choices": [question.choices[0 if index % 3 else 2]]}
+                if question.kind == "free_text":
+                    if question.code == "make_it_better" and rng.random() < 0.5:
+                        return {"text": rng.choice(COPRODUCTION_COMMENTS)}
+                    return None
+                weights = [30, 40, 15, 10, 5] + ([5] if len(question.choices) == 6 else [])
+                return {"choices": [rng.choices(question.choices, weights[: len(question.choices)])[0]]}
+
+            _responses(survey, 24, rng, coproduction_answer)

@@ -3,17 +3,47 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import QuestionKind, Response, Survey
 from .services import answer_field_name
-from .submission import MIN_SECONDS, seconds_since_started, started_token
+from .submission import started_token, too_fast
 from .survey_templates import TEMPLATES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 DATE_ERRORS = {"invalid": _("Enter a real date, for example 2026-03-31")}
 
 
+class ServiceChoicesField(forms.CharField):
+    """The survey's list of services, typed one on each line."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
 class SurveyForm(forms.ModelForm):
+    service_choices = ServiceChoicesField(
+        label=_("Services people can choose from (optional)"),
+        required=False,
+        help_text=_(
+            "When one survey covers several services, list them, one on each line. People then say which "
+            "one their feedback is about, and results can be shown for each."
+        ),
+    )
+
     class Meta:
         model = Survey
-        fields = ["title", "about", "welcome", "thank_you", "opens_on", "closes_on", "is_public"]
+        fields = [
+            "title",
+            "about",
+            "service_choices",
+            "welcome",
+            "thank_you",
+            "opens_on",
+            "closes_on",
+            "is_public",
+        ]
         widgets = {
             "opens_on": DATE_WIDGET,
             "closes_on": DATE_WIDGET,
@@ -88,6 +118,15 @@ class QuestionForm(forms.Form):
 class ResultsFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    service = forms.ChoiceField(
+        label=_("Service or team"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the services listed")},
+    )
+
+    def __init__(self, *args, services: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services"))] + [(s, s) for s in services]
 
     def clean(self):
         data = super().clean()
@@ -99,6 +138,24 @@ class ResultsFilterForm(forms.Form):
         if not self.is_valid():
             return None, None
         return self.cleaned_data["start"], self.cleaned_data["end"]
+
+    def filters(self) -> dict:
+        """The period and service to show; all responses while any filter is wrong (the page says why)."""
+        if not self.is_valid():
+            return {"start": None, "end": None, "service": ""}
+        return {name: self.cleaned_data[name] for name in ("start", "end", "service")}
+
+
+class ResponseImportForm(forms.Form):
+    sheet = forms.FileField(
+        label=_("File of responses"),
+        help_text=_(
+            "A CSV file or Excel workbook (.xlsx), one row for each person's answers. Head each column "
+            "with the question's words, or Q1, Q2 and so on. It can also have How it was given (paper if "
+            "empty), Sent, Service, Happy to be contacted, Name, Email and Phone."
+        ),
+        error_messages={"required": _("Choose the file of responses")},
+    )
 
 
 class AnswerForm(forms.Form):
@@ -124,9 +181,18 @@ class AnswerForm(forms.Form):
     )
     contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
 
-    def __init__(self, *args, questions, protect: bool, contact_label=None, **kwargs):
+    def __init__(self, *args, questions, protect: bool, contact_label=None, services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        if services:
+            # One survey covering several services: the respondent says which (optional).
+            self.fields["service"] = forms.ChoiceField(
+                label=_("Which service or team is your feedback about?"),
+                required=False,
+                choices=[(s, s) for s in services],
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose one of the services listed")},
+            )
         self.protect = protect
         self.refusal = None  # "spam" or "too_fast" when the protection turned the form away
         if contact_label:
@@ -188,8 +254,7 @@ class AnswerForm(forms.Form):
                         "empty and send it again, or contact us and we will take your feedback another way."
                     )
                 )
-            elapsed = seconds_since_started(data.get("started", ""))
-            if elapsed is None or elapsed < MIN_SECONDS:
+            if too_fast(data.get("started", "")):
                 self.refusal = "too_fast"
                 self.refresh_started()
                 raise forms.ValidationError(
@@ -212,6 +277,13 @@ class AnswerForm(forms.Form):
 
     def answers(self) -> dict:
         return {q.pk: self.cleaned_data.get(answer_field_name(q)) for q in self.questions}
+
+    @property
+    def service_field(self):
+        return self["service"] if "service" in self.fields else None
+
+    def chosen_service(self) -> str:
+        return self.cleaned_data.get("service") or ""
 
     def contact(self) -> dict:
         return {

@@ -27,6 +27,13 @@ class Survey(models.Model):
         blank=True,
         help_text=_("For example, Community mental health team, North"),
     )
+    # When a survey covers several services, each respondent can say which one their answers are about.
+    service_choices = models.JSONField(
+        _("services people can choose from"),
+        default=list,
+        blank=True,
+        help_text=_("Optional. One on each line. People then say which service their feedback is about."),
+    )
     welcome = models.TextField(
         _("welcome text"), blank=True, help_text=_("Shown above the questions. Say why you are asking.")
     )
@@ -143,6 +150,8 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The service or team the answers are about: the one the respondent chose, else the survey's own.
+    service = models.CharField(_("service or team"), max_length=200, blank=True)
     contact_ok = models.BooleanField(_("happy to be contacted about this feedback"), default=False)
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("email address"), blank=True)
@@ -158,7 +167,10 @@ class Response(models.Model):
                 name="response_contact_only_with_consent",
             ),
         ]
-        indexes = [models.Index(fields=["survey", "submitted_at"], name="response_survey_sent")]
+        indexes = [
+            models.Index(fields=["survey", "submitted_at"], name="response_survey_sent"),
+            models.Index(fields=["survey", "service"], name="response_survey_service"),
+        ]
 
     def __str__(self) -> str:
         return f"Response {self.public_id} to {self.survey}"

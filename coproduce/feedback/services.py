@@ -12,12 +12,23 @@ from django.utils.translation import gettext as _
 
 from coproduce.core.audit import audit_log
 from coproduce.core.models import Organisation, User
+from coproduce.themes.services import response_recorded
 
 from .models import CHOICE_KINDS, Answer, Question, QuestionKind, Response, Survey
 from .survey_templates import RATING_SCALE, TEMPLATES, YES_NO_NOT_SURE
 
 MAX_TEXT_ANSWER = 5000
-SURVEY_FIELDS = ("title", "about", "welcome", "thank_you", "opens_on", "closes_on", "is_public")
+SURVEY_FIELDS = (
+    "title",
+    "about",
+    "service_choices",
+    "welcome",
+    "thank_you",
+    "opens_on",
+    "closes_on",
+    "is_public",
+)
+MAX_SERVICE_CHOICES = 50
 QUESTION_FIELDS = ("kind", "text", "help_text", "required", "choices", "section")
 
 
@@ -29,11 +40,26 @@ def answer_field_name(question: Question) -> str:
 # Surveys.
 
 
+def clean_service_choices(choices) -> list[str]:
+    """Services as typed, one each, in order: blank lines and repeats dropped."""
+    cleaned = []
+    for choice in choices or []:
+        choice = " ".join(str(choice).split())[:200]
+        if choice and choice not in cleaned:
+            cleaned.append(choice)
+    if len(cleaned) > MAX_SERVICE_CHOICES:
+        raise ValidationError(
+            {"service_choices": _("List %(n)s services or fewer") % {"n": MAX_SERVICE_CHOICES}}
+        )
+    return cleaned
+
+
 def _check_dates(survey: Survey) -> None:
     if survey.opens_on and survey.closes_on and survey.closes_on < survey.opens_on:
         raise ValidationError(
             {"closes_on": _("The closing date must be the same as or after the opening date")}
         )
+    survey.service_choices = clean_service_choices(survey.service_choices)
 
 
 def survey_create(*, organisation: Organisation, actor: User, **fields) -> Survey:
@@ -106,6 +132,47 @@ def survey_update(*, survey: Survey, actor: User, **fields) -> Survey:
             details={"fields": sorted(fields)},
         )
     return survey
+
+
+def survey_copy(*, survey: Survey, actor: User) -> Survey:
+    """A new draft with the same text and questions, and no responses or dates: for the next round."""
+    copy = Survey(
+        organisation=survey.organisation,
+        created_by=actor,
+        title=(_("Copy of %(title)s") % {"title": survey.title})[:200],
+        about=survey.about,
+        service_choices=list(survey.service_choices),
+        welcome=survey.welcome,
+        thank_you=survey.thank_you,
+        is_public=survey.is_public,
+    )
+    copy.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        copy.save()
+        Question.objects.bulk_create(
+            [
+                Question(
+                    survey=copy,
+                    position=question.position,
+                    kind=question.kind,
+                    text=question.text,
+                    help_text=question.help_text,
+                    required=question.required,
+                    choices=list(question.choices),
+                    section=question.section,
+                    code=question.code,
+                )
+                for question in survey.questions.all()
+            ]
+        )
+        audit_log(
+            actor=actor,
+            organisation=survey.organisation,
+            action="survey.copied",
+            target=copy,
+            details={"from": str(survey.public_id)},
+        )
+    return copy
 
 
 def survey_set_status(*, survey: Survey, actor: User, status: str) -> Survey:
@@ -273,6 +340,16 @@ def _clean_answers(questions: list[Question], answers: Mapping[int, object]) -> 
     return cleaned
 
 
+def response_service(survey: Survey, chosen: str) -> str:
+    """The service a response is about: the one chosen from the survey's list, else the survey's own."""
+    chosen = " ".join((chosen or "").split())
+    if not chosen or chosen == survey.about:
+        return survey.about
+    if chosen not in survey.service_choices:
+        raise ValidationError({"service": _("Choose one of the services listed")})
+    return chosen
+
+
 def response_submit(
     *,
     survey: Survey,
@@ -285,6 +362,7 @@ def response_submit(
     contact_email: str = "",
     contact_phone: str = "",
     submitted_at: datetime | None = None,
+    service: str = "",
 ) -> tuple[Response, bool]:
     """Save one person's answers, once. The same idempotency key again returns the first response and
     False, so a double click, a back-and-resubmit or a network retry never counts anyone twice."""
@@ -297,6 +375,7 @@ def response_submit(
         raise ValidationError(_("This form is out of date. Please reload the page and send it again."))
     questions = list(survey.questions.all())
     cleaned = _clean_answers(questions, answers)
+    service = response_service(survey, service)
     if not contact_ok:
         # Contact details are kept only with consent: without it they are never stored.
         contact_name = contact_email = contact_phone = ""
@@ -310,6 +389,7 @@ def response_submit(
         idempotency_key=idempotency_key,
         entered_by=entered_by if mode in (Response.Mode.ASSISTED, Response.Mode.PAPER) else None,
         submitted_at=submitted_at or timezone.now(),
+        service=service,
         contact_ok=contact_ok,
         contact_name=contact_name.strip(),
         contact_email=contact_email.strip(),
@@ -322,6 +402,7 @@ def response_submit(
             for answer in cleaned:
                 answer.response = response
             Answer.objects.bulk_create(cleaned)
+            response_recorded(response)
             if response.entered_by is not None:
                 audit_log(
                     actor=entered_by,

@@ -12,15 +12,30 @@ from django.http import HttpRequest
 
 STARTED_SALT = "coproduce.feedback.survey-started"
 # People take longer than this to read and answer even one question; scripts do not.
-MIN_SECONDS = getattr(settings, "FEEDBACK_MIN_SECONDS", 3)
+DEFAULT_MIN_SECONDS = 3
 # A form left open for a week is refreshed (answers kept) rather than trusted.
 MAX_FORM_AGE = 7 * 24 * 60 * 60
 # Generous, because a clinic's waiting-room tablet or a trust network shares one address.
-RATE_LIMIT = getattr(settings, "FEEDBACK_RATE_LIMIT", (30, 600))  # submissions, seconds
+DEFAULT_RATE_LIMIT = (30, 600)  # submissions, seconds
+
+
+# Read when used, not at import, so a deployment's settings and a test's override_settings both apply.
+def min_seconds() -> float:
+    return getattr(settings, "FEEDBACK_MIN_SECONDS", DEFAULT_MIN_SECONDS)
+
+
+def rate_limit() -> tuple[int, int]:
+    return tuple(getattr(settings, "FEEDBACK_RATE_LIMIT", DEFAULT_RATE_LIMIT))
 
 
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
+
+
+def too_fast(token: str) -> bool:
+    """The form came back sooner than a person could answer it, or without a valid timestamp."""
+    elapsed = seconds_since_started(token)
+    return elapsed is None or elapsed < min_seconds()
 
 
 def started_token(now: float | None = None) -> str:
@@ -45,7 +60,7 @@ def rate_limited(request: HttpRequest, scope: str) -> bool:
     """Count this submission; True once the address has sent more than the limit in the window.
 
     The address is hashed so the cache never holds it in the clear next to a survey."""
-    limit, window = RATE_LIMIT
+    limit, window = rate_limit()
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
     key = f"feedback:rate:{scope}:{digest}:{int(time.time() // window)}"
     cache.add(key, 0, timeout=window)

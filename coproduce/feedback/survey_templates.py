@@ -26,6 +26,14 @@ FFT_NEGATIVE = (3, 4)
 FFT_CODE = "fft"
 
 YES_NO_NOT_SURE = [gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Not sure")]
+AGREE_SCALE = [
+    gettext_noop("Strongly agree"),
+    gettext_noop("Agree"),
+    gettext_noop("Neither agree nor disagree"),
+    gettext_noop("Disagree"),
+    gettext_noop("Strongly disagree"),
+    gettext_noop("Don't know"),
+]
 RATING_SCALE = ["1", "2", "3", "4", "5"]
 
 
@@ -137,6 +145,87 @@ TEMPLATES = {
                     text=gettext_noop("Is there anything else you would like to tell us about your care?"),
                     code="anything_else",
                     section=gettext_noop("Anything else"),
+                ),
+            ],
+        ),
+        SurveyTemplate(
+            code="coproduction",
+            name=_("Co-production evaluation for project teams"),
+            description=_(
+                "For everyone in a project team, staff and people with lived experience alike: were you "
+                "an equal partner, was power shared, were you listened to, and did it make a difference?"
+            ),
+            title=gettext_noop("How well did we work together?"),
+            welcome=gettext_noop(
+                "This project was meant to be co-produced: designed, decided and delivered together. "
+                "Please tell us honestly how it felt to you. Your answers are anonymous, and the team "
+                "will see only the totals."
+            ),
+            thank_you=THANK_YOU,
+            questions=[
+                TemplateQuestion(
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    text=gettext_noop("Which best describes you in this project?"),
+                    code="coproduction_role",
+                    choices=[
+                        gettext_noop("I have lived experience (as a service user)"),
+                        gettext_noop("I am a carer"),
+                        gettext_noop("I am a member of staff"),
+                        gettext_noop("I would rather not say"),
+                    ],
+                    help_text=gettext_noop("So we can see whether everyone felt the same."),
+                    section=gettext_noop("About you"),
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    text=gettext_noop("I was treated as an equal partner."),
+                    code="equal_partner",
+                    choices=AGREE_SCALE,
+                    section=gettext_noop("Working together"),
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    text=gettext_noop("Power was shared: we made decisions together, not for each other."),
+                    code="shared_power",
+                    choices=AGREE_SCALE,
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    text=gettext_noop("I was listened to, and my experience was valued."),
+                    code="listened_to",
+                    choices=AGREE_SCALE,
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    text=gettext_noop(
+                        "I got something back for what I gave, such as payment, learning, support or thanks."
+                    ),
+                    code="reciprocity",
+                    choices=AGREE_SCALE,
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    text=gettext_noop(
+                        "Meetings, papers and places were accessible to me, and my needs were met."
+                    ),
+                    code="accessibility",
+                    choices=AGREE_SCALE,
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.YES_NO_NOT_SURE,
+                    text=gettext_noop("Did your involvement make a difference to what the project did?"),
+                    code="made_a_difference",
+                    section=gettext_noop("Making a difference"),
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.FREE_TEXT,
+                    text=gettext_noop("What difference did it make, or why not?"),
+                    code="difference_how",
+                ),
+                TemplateQuestion(
+                    kind=QuestionKind.FREE_TEXT,
+                    text=gettext_noop("What would make working together better next time?"),
+                    code="make_it_better",
                 ),
             ],
         ),

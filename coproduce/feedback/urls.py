@@ -23,6 +23,9 @@ urlpatterns = [
     path("feedback/<uuid:survey>/thanks/", views.survey_thanks, name="survey-thanks"),
     path("feedback/<uuid:survey>/assisted/", views.survey_assisted, name="survey-assisted"),
     path("feedback/<uuid:survey>/paper/", views.survey_paper, name="survey-paper"),
+    path("feedback/<uuid:survey>/copy/", views.survey_copy, name="survey-copy"),
+    path("feedback/<uuid:survey>/paper.pdf", views.survey_pdf, name="survey-pdf"),
+    path("feedback/<uuid:survey>/import/", views.survey_import, name="survey-import"),
     path("feedback/<uuid:survey>/results/", views.survey_results, name="survey-results"),
     path(
         "feedback/<uuid:survey>/results.csv",

@@ -1,5 +1,8 @@
 """Surveys: building them, answering them by every route, and their results."""
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,22 +14,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.audit import audit_log
 from coproduce.core.scoping import organisation_view
+from coproduce.involvement.forms import AttendanceImportConfirmForm as ImportConfirmForm
 from coproduce.lib.charts import horizontal_bar_chart
 from coproduce.lib.exports import csv_response, xlsx_response
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate
+from coproduce.people.imports.files import Spreadsheet, spreadsheet_read
 
 from . import permissions, selectors, services
 from .access import get_question_for, get_survey_for
 from .forms import (
     AnswerForm,
     QuestionForm,
+    ResponseImportForm,
     ResultsFilterForm,
     SurveyForm,
     SurveyStartForm,
     answer_form_initial,
 )
 from .models import Response, Survey
+from .paper import paper_pdf
+from .response_import import MAX_IMPORT_ROWS, responses_check, responses_import
 from .submission import rate_limited
 
 # Surveys.
@@ -52,11 +60,11 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     form.fields["title"].required = False
     if request.method == "POST":
         start_ok, form_ok = start_form.is_valid(), form.is_valid()
+        # Checked whatever else is wrong, so every problem is listed at once.
         if (
-            start_ok
-            and form_ok
-            and start_form.cleaned_data["template"] == "blank"
-            and not form.cleaned_data["title"]
+            start_form.cleaned_data.get("template") == "blank"
+            and "title" not in form.errors
+            and not form.cleaned_data.get("title")
         ):
             form.add_error("title", _("Enter a title, for example 'Your experience of the crisis team'"))
             form_ok = False
@@ -231,6 +239,7 @@ def _answer(
         questions=questions,
         protect=protect,
         contact_label=contact_label,
+        services=survey.service_choices,
     )
     status = 200
     context = {**context, "survey": survey, "form": form}
@@ -253,6 +262,7 @@ def _answer(
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     answers=form.answers(),
                     entered_by=entered_by,
+                    service=form.chosen_service(),
                     **form.contact(),
                 )
             except ValidationError as error:
@@ -387,9 +397,8 @@ def survey_paper(request: HttpRequest, survey) -> HttpResponse:
 
 
 def _results_for(request: HttpRequest, survey: Survey):
-    form = ResultsFilterForm(request.GET or None)
-    start, end = form.period()
-    return form, selectors.survey_results(survey=survey, start=start, end=end)
+    form = ResultsFilterForm(request.GET or None, services=selectors.services_answered(survey))
+    return form, selectors.survey_results(survey=survey, **form.filters())
 
 
 def _chart(title: str, rows, series_name: str) -> dict:
@@ -397,8 +406,38 @@ def _chart(title: str, rows, series_name: str) -> dict:
         title=title,
         categories=[row.label for row in rows],
         # A suppressed count draws no bar: the table beside it says "fewer than 5".
-        series={series_name: [row.percent if row.percent is not None else 0 for row in rows]},
+        series={series_name: ["" if row.percent is None else row.percent for row in rows]},
     )
+
+
+def _group_charts(results) -> dict:
+    """Responses by month and by service, and FFT percentage positive by each, when there is one."""
+    charts = {}
+    for name, groups, title in (
+        ("month", results.by_month, _("Responses by month")),
+        ("service", results.by_service, _("Responses by service")),
+    ):
+        if len(groups) < 2 and name == "service":
+            continue
+        if not groups:
+            continue
+        charts[name] = horizontal_bar_chart(
+            title=title,
+            categories=[group.label for group in groups],
+            series={_("Responses"): ["" if group.responses is None else group.responses for group in groups]},
+        )
+        if results.fft_question is not None:
+            charts[f"{name}_fft"] = horizontal_bar_chart(
+                title=_("Percentage positive (Very good or Good) by %(group)s")
+                % {"group": _("month") if name == "month" else _("service")},
+                categories=[group.label for group in groups],
+                series={
+                    _("Percentage positive"): [
+                        "" if group.fft.positive is None else group.fft.positive for group in groups
+                    ]
+                },
+            )
+    return charts
 
 
 @organisation_view(permission=permissions.can_view_survey_results)
@@ -426,6 +465,7 @@ def survey_results(request: HttpRequest, survey) -> HttpResponse:
             "mode_chart": _chart(
                 _("Responses by how they were given"), results.by_mode, _("Percentage of responses")
             ),
+            "group_charts": _group_charts(results),
             "querystring": request.GET.urlencode(),
         },
     )
@@ -448,17 +488,120 @@ def survey_results_export(request: HttpRequest, survey, file_format: str) -> Htt
 def survey_responses_export(request: HttpRequest, survey, file_format: str) -> HttpResponse:
     """Every response as given, including free text and contact details left with consent: audited."""
     survey = get_survey_for(request, survey)
-    form = ResultsFilterForm(request.GET or None)
-    start, end = form.period()
-    header, rows = selectors.response_export_rows(survey=survey, start=start, end=end)
+    filters = ResultsFilterForm(request.GET or None, services=selectors.services_answered(survey)).filters()
+    header, rows = selectors.response_export_rows(survey=survey, **filters)
     audit_log(
         actor=request.user,
         organisation=request.organisation,
         action="survey.responses_exported",
         target=survey,
-        details={"format": file_format, "rows": len(rows), "start": str(start or ""), "end": str(end or "")},
+        details={"format": file_format, "rows": len(rows), **{k: str(v or "") for k, v in filters.items()}},
     )
     filename = f"survey-responses-{survey.public_id}.{file_format}"
     if file_format == "xlsx":
         return xlsx_response(filename, "Responses", header, rows)
     return csv_response(filename, header, rows)
+
+
+# Copy, paper and import.
+
+
+@organisation_view(permission=permissions.can_manage_surveys)
+@require_POST
+def survey_copy(request: HttpRequest, survey) -> HttpResponse:
+    survey = get_survey_for(request, survey)
+    copy = services.survey_copy(survey=survey, actor=request.user)
+    messages.success(request, _("This is a new draft copy. Change what you need, then open it."))
+    return redirect(copy)
+
+
+@organisation_view(permission=permissions.can_enter_responses)
+@require_GET
+def survey_pdf(request: HttpRequest, survey) -> HttpResponse:
+    """The survey as a form to print and fill in by hand."""
+    survey = get_survey_for(request, survey)
+    response = HttpResponse(paper_pdf(survey), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.public_id}.pdf"'
+    return response
+
+
+@organisation_view(permission=permissions.can_enter_responses)
+@require_http_methods(["GET", "POST"])
+def survey_import(request: HttpRequest, survey) -> HttpResponse:
+    """Responses from a spreadsheet: every row checked and shown first, then saved, tagged with its mode."""
+    survey = get_survey_for(request, survey)
+    if survey.status == Survey.Status.DRAFT:
+        return render(request, "feedback/closed.html", {"survey": survey})
+    confirming = "data" in request.POST
+    upload = ResponseImportForm(request.POST or None, request.FILES or None) if not confirming else None
+    confirm = ImportConfirmForm(request.POST) if confirming else None
+    spreadsheet = None
+    if upload is not None and request.method == "POST" and upload.is_valid():
+        try:
+            spreadsheet = spreadsheet_read(upload.cleaned_data["sheet"])
+        except ValidationError as error:
+            upload.add_error("sheet", error)
+        else:
+            too_big = (
+                len(json.dumps(spreadsheet.rows)) > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 10**9) * 0.9
+            )
+            if len(spreadsheet.rows) > MAX_IMPORT_ROWS or too_big:
+                upload.add_error(
+                    "sheet",
+                    _(
+                        "The file is too big to check in one go: it can have %(max)s rows of answers at "
+                        "most, and less if people wrote a lot. Split it into smaller files."
+                    )
+                    % {"max": MAX_IMPORT_ROWS},
+                )
+                spreadsheet = None
+    if confirm is not None and confirm.is_valid():
+        try:
+            data = json.loads(confirm.cleaned_data["data"])
+            spreadsheet = Spreadsheet(
+                header=[str(h) for h in data["header"]],
+                rows=[[str(v) for v in r] for r in data["rows"]][:MAX_IMPORT_ROWS],
+            )
+        except (ValueError, KeyError, TypeError):
+            spreadsheet = None
+    if spreadsheet is None:
+        return render(
+            request,
+            "feedback/import.html",
+            {"survey": survey, "form": upload or ResponseImportForm(), "questions": survey.questions.all()},
+        )
+    check = responses_check(survey=survey, spreadsheet=spreadsheet)
+    if confirm is not None and confirm.is_valid():
+        if confirm.cleaned_data["mode"] == "all_or_none" and check.problems:
+            messages.error(
+                request,
+                _("Nothing was saved: every row must be right first. Fix the file and upload it again."),
+            )
+        elif not check.good:
+            messages.error(request, _("Nothing was saved: no row could be read without a problem."))
+        else:
+            created, already = responses_import(survey=survey, check=check, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "Saved %(saved)s responses from the file. %(already)s were already saved from this file. "
+                    "%(left)s rows were left out."
+                )
+                % {"saved": created, "already": already, "left": len(check.rows) - len(check.good)},
+            )
+            return redirect(survey.get_absolute_url())
+    return render(
+        request,
+        "feedback/import_preview.html",
+        {
+            "survey": survey,
+            "check": check,
+            "questions": survey.questions.all(),
+            "form": ImportConfirmForm(
+                initial={
+                    "data": json.dumps({"header": spreadsheet.header, "rows": spreadsheet.rows}),
+                    "mode": "valid_only",
+                }
+            ),
+        },
+    )

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from coproduce.feedback import services
 from coproduce.feedback.demo import EXPERIENCE_TITLE, FFT_TITLE, seed_feedback
 from coproduce.feedback.models import Response, Survey
-from coproduce.feedback.submission import MIN_SECONDS, RATE_LIMIT, rate_limited
+from coproduce.feedback.submission import min_seconds, rate_limit, rate_limited
 from coproduce.feedback.tests.factories import respond
 from tests.browser.support import focused, press_until
 
@@ -237,7 +237,7 @@ def test_the_survey_forms_with_errors_are_accessible(tab, feedback, lead):
 
 def wait_as_a_person_would(shown: float) -> None:
     """People take at least a few seconds to answer; the public form turns away anything quicker."""
-    time.sleep(max(0.0, MIN_SECONDS + 0.3 - (time.monotonic() - shown)))
+    time.sleep(max(0.0, min_seconds() + 0.3 - (time.monotonic() - shown)))
 
 
 def test_the_public_survey_pages_are_accessible_and_keep_typed_answers(tab, feedback):
@@ -266,7 +266,7 @@ def test_the_public_survey_pages_are_accessible_and_keep_typed_answers(tab, feed
     # A waiting room's shared connection has sent a lot of answers: wait, with the answers kept.
     tab.expected_error_urls.add(tab.url(fft.public_url()))
     sent_from_here = RequestFactory().post(fft.public_url(), REMOTE_ADDR="127.0.0.1")
-    for _ in range(RATE_LIMIT[0]):
+    for _ in range(rate_limit()[0]):
         rate_limited(sent_from_here, scope=f"survey:{fft.organisation_id}")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("alert")).to_contain_text("Please wait a few minutes")
@@ -330,3 +330,74 @@ def test_someone_answers_the_public_friends_and_family_test_with_the_keyboard_al
     assert fft.responses.count() == before + 1
     response = fft.responses.get(mode="online", answers__text="The receptionist knew my name.")
     assert sorted(a.choices for a in response.answers.all()) == [[], ["Good"]]
+
+
+def test_a_lead_s_trend_service_import_and_copy_pages_are_accessible(tab, feedback, lead):
+    """Results month by month and by service with the service filter, importing a file of paper forms
+    through its preview, copying a survey, and the paper form to print."""
+    tab.sign_in(lead.email)
+    page = tab.page
+    fft = feedback[FFT_TITLE]
+    url = fft.get_absolute_url()
+
+    tab.visit(url + "results/")
+    expect(page.get_by_role("heading", name="Month by month")).to_be_visible()
+    expect(page.get_by_role("heading", name="By service")).to_be_visible()
+    expect(page.get_by_role("img", name="Percentage positive (Very good or Good) by month")).to_be_visible()
+    page.get_by_label("Service or team").select_option("Crisis and home treatment team")
+    page.get_by_role("button", name="Show results").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Only responses about Crisis and home treatment team.")).to_be_visible()
+    expect(page.get_by_role("heading", name="By service")).to_have_count(0)
+    tab.check()
+
+    # The paper form to print is a real PDF.
+    with page.expect_download() as download:
+        page.goto(tab.url(url))
+        page.get_by_role("link", name="Download the paper form to print").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    before = fft.responses.count()
+    tab.visit(url + "import/")
+    expect(page.get_by_role("cell", name=FFT_QUESTION + " (or Q1)")).to_be_visible()
+    page.get_by_label("File of responses").set_input_files(
+        files=[
+            {
+                "name": "paper-forms.csv",
+                "mimeType": "text/csv",
+                "buffer": (
+                    f'"{FFT_QUESTION}",{FFT_WHY},Service\n'
+                    "Very good,The nurse listened,Crisis and home treatment team\n"
+                    "Grate,,\n"
+                ).encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check the responses")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Row 3: 'Grate' is not an answer")
+    tab.check()
+    page.get_by_label("Save the rows without problems, and leave the others out").check()
+    page.get_by_role("button", name="Save the responses").click()
+    expect(page.get_by_text("Saved 1 responses from the file.")).to_be_visible()
+    tab.check()
+    assert fft.responses.count() == before + 1
+    assert fft.responses.filter(mode="paper", service="Crisis and home treatment team").exists()
+
+    page.get_by_role("button", name="Copy as a new draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Copy of {FFT_TITLE}")
+    expect(page.get_by_role("button", name="Open the survey for answers")).to_be_visible()
+    tab.check()
+
+    tab.visit("/o/demo/feedback/add/")
+    expect(page.get_by_label("Co-production evaluation for project teams")).to_be_visible()
+    expect(page.get_by_label("Services people can choose from (optional)")).to_be_visible()
+
+
+def test_the_public_form_offers_the_services_accessibly(tab, feedback):
+    page = tab.page
+    tab.visit(feedback[FFT_TITLE].public_url())
+    group = page.get_by_role("group", name="Which service or team is your feedback about?")
+    expect(group.get_by_role("radio")).to_have_count(3)

@@ -61,3 +61,24 @@ def respond(survey, answers: dict, mode: str = Response.Mode.ONLINE, **fields) -
                 response=response, question=question, choices=[value] if isinstance(value, str) else value
             )
     return response
+
+
+# For the API's schema tests (tests/test_api_schema.py): the rules a schema cannot state, by path.
+FEEDBACK_WRITE_RULES = {"/api/v1/orgs/{slug}/surveys": {"closes_on"}}
+
+
+def feedback_schema_values(organisation, admin) -> dict[str, str]:
+    """An open public Friends and Family Test with a few responses: the survey id an API client would use."""
+    from coproduce.feedback.services import survey_create_from_template
+
+    survey = survey_create_from_template(
+        organisation=organisation,
+        actor=admin,
+        template="fft",
+        status="open",
+        service_choices=["Ward 3", "Ward 4"],
+    )
+    rating = survey.questions.get(code="fft")
+    for label in ["Very good", "Good", "Poor", "Very good", "Don't know", "Good"]:
+        respond(survey, {rating: label}, service="Ward 3")
+    return {"survey_id": str(survey.public_id)}

@@ -54,8 +54,10 @@ def test_fft_percentages_follow_nhs_englands_definition_including_dont_know(fft)
     assert result.fft.responses == 20
     assert (result.fft.positive, result.fft.negative) == (65, 10)
     rows = {row.label: (row.count, row.percent) for row in result.rows}
-    assert rows["Very good"] == (9, 45)
     assert rows["Poor"] == (None, None)  # 1 person: fewer than 5, and no percentage that would reveal it
+    # Good (4) is hidden, and 65% positive of 20 is 13 = Very good + Good: showing Very good's 9 would
+    # give Good away, so it is hidden too.
+    assert rows["Very good"] == (None, None)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -111,8 +113,9 @@ def test_the_breakdown_by_mode_counts_every_route(organisation):
 
     modes = {row.label: (row.count, row.percent) for row in results.by_mode}
     assert modes["Online (public link)"] == (6, 46)
-    assert modes["Paper form"] == (5, 38)
     assert modes["Assisted by staff"] == (None, None)
+    # 13 - 6 - 0 would give the 2 assisted away: the next smallest, paper's 5, is hidden too.
+    assert modes["Paper form"] == (None, None)
     assert modes["Online (signed in)"] == (0, 0)
     assert results.responses == 13
 
@@ -192,18 +195,21 @@ def test_the_results_page_needs_the_same_queries_for_1_and_50_responses(
 def test_results_exports_are_suppressed_and_open_in_csv_and_excel(client, organisation, lead):
     survey = SurveyFactory(organisation=organisation)
     question = QuestionFactory(survey=survey, text="=Were you involved?")
-    answer_many(survey, question, {"Yes": 6, "No": 2})
+    answer_many(survey, question, {"Yes": 8, "No": 2, "Not sure": 6})
     client.force_login(lead)
     base = f"/o/demo/feedback/{survey.public_id}/"
 
     rows = list(csv.reader(io.StringIO(client.get(base + "results.csv").content.decode("utf-8-sig"))))
     assert rows[0] == ["Question", "Answer", "Count", "Percentage"]
-    assert ["'=Were you involved?", "Yes", "6", "75%"] in rows  # formula defused
+    assert ["'=Were you involved?", "Yes", "8", "50%"] in rows  # formula defused
     assert ["'=Were you involved?", "No", "fewer than 5", ""] in rows
+    # Secondary suppression, as on the page: 16 - 8 would otherwise give the 2 away.
+    assert ["'=Were you involved?", "Not sure", "fewer than 5", ""] in rows
 
     workbook = load_workbook(io.BytesIO(client.get(base + "results.xlsx").content))
     values = [[c for c in row] for row in workbook.active.iter_rows(values_only=True)]
-    assert ["'=Were you involved?", "Yes", 6, "75%"] in [list(v) for v in values]
+    assert ["'=Were you involved?", "Yes", 8, "50%"] in [list(v) for v in values]
+    assert ["'=Were you involved?", "Not sure", "fewer than 5", None] in [list(v) for v in values]
 
 
 def test_raw_responses_export_is_for_leads_only_and_audited(client, organisation, lead, exec_):
@@ -222,6 +228,7 @@ def test_raw_responses_export_is_for_leads_only_and_audited(client, organisation
     assert rows[1][2:] == [
         "Online (public link)",
         "",
+        "",  # the service: the survey is not about one
         "No",
         "Nobody asked me",
         "Yes",
@@ -257,7 +264,7 @@ def test_the_demo_shows_92_percent_involved_in_decisions_from_individual_respons
         "paper",
         "assisted",
     }
-    assert Survey.objects.filter(organisation=organisation).count() == 2
+    assert Survey.objects.filter(organisation=organisation).count() == 3  # and the co-production evaluation
 
 
 def test_one_more_no_changes_the_demo_figure(organisation):

@@ -138,8 +138,8 @@ def test_contact_details_need_consent_and_a_way_to_reach_someone(client, fft):
     assert Response.objects.get(idempotency_key="c" * 32).contact_email == "jo@example.com"
 
 
-def test_too_many_submissions_from_one_address_get_a_friendly_429(client, fft, settings, monkeypatch):
-    monkeypatch.setattr(submission, "RATE_LIMIT", (3, 600))
+def test_too_many_submissions_from_one_address_get_a_friendly_429(client, fft, settings):
+    settings.FEEDBACK_RATE_LIMIT = (3, 600)  # read when used, so a setting changed later applies
     for n in range(3):
         assert client.post(url(fft), form_data(fft, idempotency_key=f"{n}" * 32)).status_code == 302
 
@@ -171,3 +171,15 @@ def test_a_draft_private_or_missing_survey_is_not_found_and_a_closed_one_says_so
     fft.save()
     assert client.get(url(fft)).status_code == 404
     assert client.get(f"/public/other/surveys/{fft.public_id}/").status_code == 404
+
+
+def test_the_minimum_time_is_read_from_the_settings_when_the_form_comes_back(client, fft, settings):
+    settings.FEEDBACK_MIN_SECONDS = 120
+    slow_but_not_enough = form_data(fft, started=submission.started_token(time.time() - 60))
+
+    response = client.post(url(fft), slow_but_not_enough)
+
+    assert response.status_code == 400
+    assert "quicker than we expected" in response.content.decode()
+    settings.FEEDBACK_MIN_SECONDS = 30
+    assert client.post(url(fft), form_data(fft, idempotency_key="m" * 32)).status_code == 302
