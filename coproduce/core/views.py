@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate, querystring_without_page
 from coproduce.notifications.selectors import notification_list, notification_unread_count
+from coproduce.yousaid.selectors import overdue_for_executive
 
 from . import permissions, selectors, services
 from .forms import (
@@ -47,6 +48,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["role_counts"] = selectors.role_counts(organisation=request.organisation)
         context["member_total"] = sum(row["count"] for row in context["role_counts"])
         context["not_signed_in"] = selectors.members_not_signed_in_count(organisation=request.organisation)
+    if membership.has_role("executive"):
+        # Escalated "you said" items stay here until they are answered.
+        overdue = overdue_for_executive(membership=membership)
+        context["overdue_you_said"] = list(overdue[:5])
+        context["overdue_you_said_count"] = (
+            overdue.count() if len(context["overdue_you_said"]) == 5 else len(context["overdue_you_said"])
+        )
     return render(request, "core/dashboard.html", context)
 
 

@@ -10,6 +10,7 @@ so and shows no number. To add a measure (loop closure, reciprocity), write a fu
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -438,3 +439,81 @@ MEASURES: list[Callable[[ProjectFacts], MeasureResult]] = [
 
 def scorecard(facts: ProjectFacts) -> Scorecard:
     return Scorecard(measures=[measure(facts) for measure in MEASURES])
+
+
+# --- Loop closure ("you said, we did") -------------------------------------------------------------
+# Not one of MEASURES: its facts are "you said" items, which belong to the organisation (and sometimes to
+# a project), not to a project's attendance and decisions. coproduce.yousaid.selectors gathers them.
+
+
+@dataclass
+class LoopItemFacts:
+    raised_on: date
+    # The day its first answer was published, or None while it has no published answer.
+    answered_on: date | None = None
+    service: str = ""
+    project: str = ""
+
+
+@dataclass
+class LoopClosureFacts:
+    items: list[LoopItemFacts] = field(default_factory=list)
+
+
+def _loop_figures(items: Sequence[LoopItemFacts]) -> dict:
+    answered = [i for i in items if i.answered_on is not None]
+    days = [(i.answered_on - i.raised_on).days for i in answered]
+    return {
+        "total": len(items),
+        "answered": len(answered),
+        "share": round(100 * len(answered) / len(items)) if items else None,
+        "median_days": median(days),
+    }
+
+
+def _loop_rows(items: Sequence[LoopItemFacts], attribute: str, blank_label: str) -> list[dict]:
+    groups: dict[str, list[LoopItemFacts]] = {}
+    for item in items:
+        groups.setdefault(getattr(item, attribute), []).append(item)
+    rows = [
+        {"key": key, "label": key or blank_label, **_loop_figures(members)} for key, members in groups.items()
+    ]
+    return sorted(rows, key=lambda row: (row["key"] == "", row["label"].lower()))
+
+
+def loop_closure(facts: LoopClosureFacts) -> MeasureResult:
+    """Of the things people told us, the share with a published answer, and the median days from "you
+    said" to that answer; for everything given, by service, and by project where items belong to one."""
+    result = MeasureResult(
+        key="loop_closure",
+        title=_("Loop closure"),
+        enough_data=bool(facts.items),
+        summary=_("Not enough data yet: nothing people told us has been recorded as a 'you said' item."),
+        why_it_matters=_(
+            "Feedback that vanishes is the commonest complaint about involvement. People give their time "
+            "and experience; they should hear what changed because of it, or honestly why it could not."
+        ),
+        what_would_improve=_(
+            "Turn comments, survey results and what groups raise into 'you said' items, answer each one "
+            "(we did, we will, or we could not, because ...), have a lead approve the answer, and publish it."
+        ),
+    )
+    if not facts.items:
+        return result
+    figures = _loop_figures(facts.items)
+    result.values = {
+        **figures,
+        "by_project": _loop_rows([i for i in facts.items if i.project], "project", ""),
+    }
+    result.rows = _loop_rows(facts.items, "service", str(_("No service given")))
+    if figures["median_days"] is None:
+        result.summary = (
+            _("%(answered)s of %(total)s things people told us have a published answer (%(share)s%%).")
+            % figures
+        )
+    else:
+        result.summary = _(
+            "%(answered)s of %(total)s things people told us have a published answer (%(share)s%%); "
+            "the median time from 'you said' to a published answer is %(days)s days."
+        ) % {**figures, "days": number(figures["median_days"])}
+    return result

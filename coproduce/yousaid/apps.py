@@ -6,3 +6,6 @@ class YouSaidConfig(AppConfig):
     name = "coproduce.yousaid"
     label = "yousaid"
     verbose_name = _("You said, we did")
+
+    def ready(self):
+        from . import permissions  # noqa: F401 - registers the checks templates ask about

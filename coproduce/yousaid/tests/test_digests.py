@@ -1,0 +1,184 @@
+"""Closing the loop: everyone behind an item hears what moved, in ONE digest per period, by their own
+channel and chosen frequency, and never about the same change twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from coproduce.feedback.tests.factories import SurveyFactory
+from coproduce.involvement.models import Letter
+from coproduce.notifications.models import Notification
+from coproduce.people import services as people
+from coproduce.yousaid import services
+from coproduce.yousaid.digests import send_due_digests
+from coproduce.yousaid.models import DigestDelivery, DigestSubscription, WeDid
+
+from .factories import answer, comment, free_text_question, item, membership_of, publish
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def behind(organisation, lead, member):
+    """An item from two comments (one person left an email with consent, one did not), raised by a group
+    with a member by email, a member by post and a member with an account."""
+    survey = SurveyFactory(organisation=organisation)
+    question = free_text_question(survey)
+    comments = [
+        comment(survey, "I could not get through on the phone", email="Ria@Example.test", question=question),
+        comment(survey, "Phones ring and ring", question=question),
+    ]
+    group = people.group_create(organisation=organisation, actor=lead, name="Carers forum", purpose="Support")
+    by_email = people.person_create(
+        organisation=organisation,
+        actor=lead,
+        full_name="Ema Email",
+        email="ema@example.test",
+        contact_by_email=True,
+        preferred_contact="email",
+    )
+    by_post = people.person_create(
+        organisation=organisation,
+        actor=lead,
+        full_name="Pip Post",
+        address="1 High Street, Leeds",
+        contact_by_post=True,
+        preferred_contact="post",
+    )
+    with_account = people.person_for_user(organisation=organisation, user=member)
+    for person in (by_email, by_post, with_account):
+        people.group_member_add(group=group, person=person, role="member", actor=lead)
+    made = item(organisation, lead, source="group", group=group, comments=comments)
+    return {"item": made, "group": group, "email": by_email, "post": by_post, "account": with_account}
+
+
+def digests_to(mailoutbox, address: str) -> list:
+    return [m for m in mailoutbox if address in m.to and "what has changed" in m.subject]
+
+
+def test_several_changes_make_one_message_for_each_person_by_their_channel(
+    behind, lead, staff, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    promise = answer(behind["item"], staff, kind="will", status="open")
+    publish(promise, lead)
+    services.response_update(
+        response=WeDid.objects.get(pk=promise.pk),
+        actor=staff,
+        membership=membership_of(staff, behind["item"].organisation),
+        status="in_progress",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = send_due_digests(today=TODAY)
+
+    [to_ria] = digests_to(mailoutbox, "ria@example.test")
+    assert "We will: We added a second phone line" in to_ria.body
+    assert "Now: In progress" in to_ria.body
+    assert "/public/demo/you-said-we-did/updates/" in to_ria.body
+    # The contact hears only about public answers; the group also hears the item was recorded.
+    assert "Recorded:" not in to_ria.body
+    [to_ema] = digests_to(mailoutbox, "ema@example.test")
+    assert "Recorded: It is hard to get through on the phone" in to_ema.body
+    [letter] = Letter.objects.filter(person=behind["post"])
+    assert "Now: In progress" in letter.body
+    [note] = Notification.objects.filter(recipient=member, subject__contains="what has changed")
+    assert "Now: In progress" in note.body
+    assert report.sent == {"email": 2, "letter": 1, "notification": 1}
+    # Nobody without consent is written to.
+    assert {address for m in mailoutbox for address in m.to} == {
+        "ria@example.test",
+        "ema@example.test",
+        "member@demo.test",
+    }
+
+
+def test_running_twice_sends_nothing_twice(
+    behind, lead, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    publish(answer(behind["item"], staff), lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_due_digests(today=TODAY)
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = send_due_digests(today=TODAY)
+        call_command("send_you_said_digests", date=TODAY.isoformat())
+
+    assert first.total == 4
+    assert (
+        sent == 3
+    )  # two emails, and the account holder's notification is emailed too; the letter is printed
+    assert second.total == 0
+    assert len(mailoutbox) == sent
+    assert DigestDelivery.objects.count() == 4
+    # A week later with nothing new, still nothing: a change is told once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_digests(today=TODAY + timedelta(days=8)).total == 0
+
+
+def test_daily_and_weekly_subscribers_hear_at_their_own_pace(
+    behind, lead, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    publish(answer(behind["item"], staff, kind="will"), lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_digests(today=TODAY)
+    contact = DigestSubscription.objects.get(email="ria@example.test")
+    ema = DigestSubscription.objects.get(person=behind["email"])
+    assert contact.frequency == ema.frequency == "weekly"
+    services.subscription_set_frequency(subscription=ema, choice="daily")
+    promise = WeDid.objects.get()
+
+    # A change the next day: Ema (daily) hears tomorrow; Ria (weekly) waits for her week.
+    services.response_update(
+        response=promise,
+        actor=staff,
+        membership=membership_of(staff, promise.item.organisation),
+        status="done",
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_digests(today=TODAY + timedelta(days=1))
+    assert [m.to for m in mailoutbox] == [["ema@example.test"]]
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_digests(today=TODAY + timedelta(days=6))
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_digests(today=TODAY + timedelta(days=7))
+    [weekly] = digests_to(mailoutbox, "ria@example.test")
+    assert "Now: Done" in weekly.body
+
+
+def test_someone_who_stops_the_updates_hears_nothing_more(
+    client, behind, lead, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    publish(answer(behind["item"], staff), lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_digests(today=TODAY)
+    subscription = DigestSubscription.objects.get(email="ria@example.test")
+    url = f"/public/demo/you-said-we-did/updates/{subscription.token}/"
+
+    page = client.get(url)
+    assert "How often would you like to hear" in page.text
+    assert "Choose how often" in client.post(url, {}).text
+    response = client.post(url, {"frequency": "stop"})
+    assert "We will not send you these updates any more" in response.text
+
+    publish(answer(WeDid.objects.get().item, staff, kind="did", action="We also answer e-mails"), lead)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_digests(today=TODAY + timedelta(days=7))
+    assert digests_to(mailoutbox, "ria@example.test") == []
+    assert digests_to(mailoutbox, "ema@example.test")
+
+
+def test_a_subscription_link_of_another_organisation_is_not_found(
+    client, behind, lead, staff, other_organisation
+):
+    publish(answer(behind["item"], staff), lead)
+    send_due_digests(today=TODAY)
+    subscription = DigestSubscription.objects.get(email="ria@example.test")
+
+    assert client.get(f"/public/other/you-said-we-did/updates/{subscription.token}/").status_code == 404

@@ -1,0 +1,157 @@
+"""The rules of items and answers, in the services every page and API call goes through."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from coproduce.core.audit import AuditEvent
+from coproduce.feedback.tests.factories import SurveyFactory
+from coproduce.yousaid import services
+from coproduce.yousaid.models import Change, WeDid
+
+from .factories import answer, comment, item, membership_of, publish
+
+
+def test_an_item_answers_by_four_weeks_after_people_told_us_unless_told_otherwise(organisation, lead):
+    made = item(organisation, lead, raised_on=timezone.localdate() - timedelta(days=3))
+
+    assert made.respond_by == made.raised_on + timedelta(days=28)
+    assert AuditEvent.objects.filter(action="you_said.created", actor=lead).count() == 1
+    assert Change.objects.get(item=made).public is False
+
+
+@pytest.mark.parametrize(
+    ("source", "field"),
+    [("theme", "theme"), ("survey", "survey"), ("group", "group"), ("project", "project")],
+)
+def test_each_source_needs_what_it_came_from(organisation, lead, source, field):
+    with pytest.raises(ValidationError) as error:
+        item(organisation, lead, source=source)
+    assert field in error.value.message_dict
+
+
+def test_references_must_belong_to_the_organisation(organisation, other_organisation, lead):
+    theirs = SurveyFactory(organisation=other_organisation)
+    with pytest.raises(ValidationError) as error:
+        item(organisation, lead, source="survey", survey=theirs)
+    assert error.value.message_dict["survey"] == ["Choose one of your organisation's surveys"]
+    with pytest.raises(ValidationError, match="your organisation's surveys"):
+        item(organisation, lead, comments=[comment(theirs, "Not yours")])
+
+
+def test_the_responsible_executive_must_be_an_executive(organisation, lead, staff):
+    with pytest.raises(ValidationError) as error:
+        item(organisation, lead, executive=membership_of(staff, organisation))
+    assert "executive" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kind", "missing", "message"),
+    [
+        ("will", "due_on", "Enter the date by which we will do it"),
+        ("could_not", "reason", "Say why we could not"),
+    ],
+)
+def test_we_will_needs_a_date_and_we_could_not_needs_a_reason(
+    organisation, lead, staff, kind, missing, message
+):
+    made = item(organisation, lead)
+    with pytest.raises(ValidationError) as error:
+        answer(made, staff, kind=kind, **{missing: None if missing == "due_on" else ""})
+    assert message in error.value.message_dict[missing][0]
+
+
+def test_the_kind_of_answer_decides_its_status(organisation, lead, staff):
+    made = item(organisation, lead)
+    assert answer(made, staff, kind="did", status="open").status == "done"
+    assert answer(made, staff, kind="could_not", status="open").status == "could_not"
+    assert answer(made, staff, kind="will", status="in_progress").status == "in_progress"
+
+
+@pytest.mark.parametrize("person", ["staff", "exec", "member", "finance"])
+def test_only_a_lead_or_admin_can_publish(organisation, lead, staff, everyone, person):
+    draft = answer(item(organisation, lead), staff)
+    with pytest.raises(PermissionDenied):
+        services.response_publish(
+            response=draft, actor=everyone[person], membership=membership_of(everyone[person], organisation)
+        )
+    draft.refresh_from_db()
+    assert draft.publication == "draft"
+    assert draft.item.first_published_at is None
+
+
+def test_a_lead_from_another_organisation_cannot_publish(
+    organisation, lead, staff, outsider, other_organisation
+):
+    draft = answer(item(organisation, lead), staff)
+    with pytest.raises(PermissionDenied):
+        services.response_publish(
+            response=draft, actor=outsider, membership=membership_of(outsider, other_organisation)
+        )
+
+
+def test_publishing_records_the_move_the_approver_and_the_date(organisation, lead, staff):
+    made = item(organisation, lead)
+    published = publish(answer(made, staff, kind="will"), lead)
+
+    made.refresh_from_db()
+    assert published.approved_by == lead and published.published_at is not None
+    assert made.first_published_at == published.published_at
+    change = Change.objects.filter(item=made, kind="published").get()
+    assert change.public and change.message.startswith(
+        "We will: We added a second phone line on Monday mornings, by "
+    )
+    with pytest.raises(ValidationError, match="already published"):
+        publish(published, lead)
+
+
+def test_staff_may_move_a_published_answer_on_but_not_reword_it(organisation, lead, staff):
+    published = publish(answer(item(organisation, lead), staff, kind="will"), lead)
+    as_staff = membership_of(staff, organisation)
+
+    services.response_update(response=published, actor=staff, membership=as_staff, status="in_progress")
+    assert Change.objects.filter(kind="status").count() == 1
+    with pytest.raises(PermissionDenied, match="only a lead can change its wording"):
+        services.response_update(
+            response=published, actor=staff, membership=as_staff, action="Something else"
+        )
+    services.response_update(
+        response=published,
+        actor=lead,
+        membership=membership_of(lead, organisation),
+        action="Reworded by a lead",
+    )
+    assert Change.objects.filter(kind="updated").count() == 1
+    assert WeDid.objects.get(pk=published.pk).action == "Reworded by a lead"
+
+
+def test_drafts_tell_nobody(organisation, lead, staff):
+    made = item(organisation, lead)
+    draft = answer(made, staff, kind="will")
+    services.response_update(
+        response=draft, actor=staff, membership=membership_of(staff, organisation), status="in_progress"
+    )
+    assert list(Change.objects.filter(item=made).values_list("kind", flat=True)) == ["raised"]
+
+
+def test_asking_for_approval_tells_the_leads_and_a_lead_can_send_it_back(organisation, lead, staff, admin):
+    from coproduce.notifications.models import Notification
+
+    draft = answer(item(organisation, lead), staff)
+    services.response_request_approval(
+        response=draft, actor=staff, membership=membership_of(staff, organisation)
+    )
+    assert set(
+        Notification.objects.filter(subject__contains="waiting for your approval").values_list(
+            "recipient__email", flat=True
+        )
+    ) == {lead.email, admin.email}
+
+    services.response_return(
+        response=draft, actor=lead, membership=membership_of(lead, organisation), note="Say which days"
+    )
+    assert WeDid.objects.get(pk=draft.pk).publication == "draft"
+    assert Notification.objects.filter(recipient=staff, body="Say which days").exists()
+    assert AuditEvent.objects.filter(action="you_said.answer_returned").exists()
