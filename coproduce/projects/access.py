@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from . import permissions
-from .models import Decision, Project, TeamMember
+from .models import Decision, Project, ProjectActivity, TeamMember
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,15 @@ def get_decision_for(project: Project, public_id) -> Decision:
     if decision is None:
         raise Http404("No such decision")
     return decision
+
+
+def get_activity_link_for(project: Project, activity_public_id) -> ProjectActivity:
+    """The link between this project and one of its activities, by the activity's id."""
+    link = (
+        ProjectActivity.objects.filter(project=project, activity__public_id=activity_public_id)
+        .select_related("activity", "project", "project__organisation")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such activity on this project")
+    return link

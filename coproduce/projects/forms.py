@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.forms import add_validation_errors
+from coproduce.people.forms import RegisterPersonField
 
 from .integrity import FLAG_KINDS
 from .models import (
@@ -102,22 +103,9 @@ class StagesForm(forms.Form):
         }
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        detail = person.email or person.phone or str(person.public_id)[:8]
-        return f"{person.full_name} ({detail})"
-
-
 class TeamMemberForm(forms.Form):
-    person = PersonChoiceField(
-        label=_("Person"),
-        queryset=None,
-        empty_label=_("Choose a person from the register"),
-        error_messages={
-            "required": _("Choose a person from the register"),
-            "invalid_choice": _("Choose a person from the register"),
-        },
-    )
+    # A list for a small register; a box that suggests names as the lead types for a big one.
+    person = RegisterPersonField(label=_("Person"))
     role = forms.ChoiceField(
         label=_("Role in the team"),
         choices=TeamRole.choices,
@@ -130,10 +118,10 @@ class TeamMemberForm(forms.Form):
         error_messages={"required": _("Enter the date they joined, for example 2026-03-31"), **DATE_ERRORS},
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, organisation, **kwargs):
         kwargs.setdefault("initial", {"joined_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        self.fields["person"].set_people(people, organisation=organisation)
 
 
 class LeaveForm(forms.Form):

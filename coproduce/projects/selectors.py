@@ -9,6 +9,7 @@ member's own latest rating, shown to that member alone (``my_latest_rating``).
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
 from coproduce.core.models import Membership, Organisation, Role
 from coproduce.involvement.models import Attendance, AttendanceStatus, TakingPartAs
@@ -21,8 +22,10 @@ from .models import (
     LadderRating,
     Project,
     ProjectActivity,
+    ProjectStatus,
     ProjectUpdate,
     RatingSide,
+    Stage,
     TeamMember,
     TeamRole,
 )
@@ -276,3 +279,65 @@ def integrity_overview(*, organisation: Organisation, membership: Membership) ->
     )
     cards = scorecards_for(projects)
     return [{"project": p, "scorecard": cards[p.pk]} for p in projects]
+
+
+def integrity_overview_table(
+    *, organisation: Organisation, membership: Membership
+) -> tuple[list, list[list]]:
+    """The overview as a table for CSV and XLSX: one row per project, a column with each measure's plain
+    summary (whatever measures the scorecard has), the headline figures, and the flags. A figure a measure
+    cannot support is left empty; its summary says why."""
+    rows = integrity_overview(organisation=organisation, membership=membership)
+    titles = [m.title for m in integrity.scorecard(integrity.ProjectFacts()).measures]
+    figures = [
+        # (column, measure, value)
+        (_("Stages with records"), "stage_coverage", "stages_with_records"),
+        (_("Stages with lived-experience members present"), "stage_coverage", "present"),
+        (_("Stages with lived-experience members deciding"), "stage_coverage", "deciding"),
+        (_("Decisions"), "decision_share", "total"),
+        (_("Decisions with lived-experience members present"), "decision_share", "with_present"),
+        (_("Decisions with lived-experience members deciding"), "decision_share", "with_deciding"),
+        (_("Decisions with lived-experience members deciding (%)"), "decision_share", "share_deciding"),
+        (_("Median rung, lived-experience and carer members"), "power_gap", "le_median"),
+        (_("Median rung, staff"), "power_gap", "staff_median"),
+        (_("Power gap"), "power_gap", "gap"),
+        (_("Voice equity (Gini coefficient)"), "voice_equity", "gini"),
+        (_("New voices (%)"), "voice_equity", "new_share"),
+    ]
+    header = [
+        _("Project"),
+        _("Service or area"),
+        _("Status"),
+        _("Current stage"),
+        _("Declared rung"),
+        *titles,
+        *(column for column, _key, _value in figures),
+        _("Number of flags"),
+        _("Flags"),
+    ]
+    table = []
+    for row in rows:
+        project, card = row["project"], row["scorecard"]
+        measures = {m.key: m for m in card.measures}
+
+        def figure(key: str, value: str, measures=measures):
+            measure = measures.get(key)
+            if measure is None or not measure.enough_data:
+                return ""
+            found = measure.values.get(value)
+            return "" if found is None else found
+
+        table.append(
+            [
+                project.title,
+                project.service_area,
+                str(ProjectStatus(project.status).label),
+                str(Stage(project.current_stage).label),
+                integrity.rung_name(project.declared_rung) if project.declared_rung else "",
+                *(str(m.summary) for m in card.measures),
+                *(figure(key, value) for _column, key, value in figures),
+                len(card.flags),
+                "; ".join(str(flag.message) for flag in card.flags),
+            ]
+        )
+    return [str(h) for h in header], table

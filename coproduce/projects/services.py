@@ -258,6 +258,30 @@ def ladder_rate(*, project: Project, team_member: TeamMember, rung, actor: User)
     return rating
 
 
+def _check_provenance(
+    project: Project, decided_on: date, present: list[TeamMember], deciding: list[TeamMember]
+) -> None:
+    """Everyone present must have been on the team that day; everyone deciding must have been present."""
+    errors = {}
+    not_members = [m for m in present if m.project_id != project.pk or not m.was_member_on(decided_on)]
+    if not_members:
+        errors["present"] = ngettext(
+            "%(names)s was not on the team on %(date)s. Choose only people who were team members "
+            "that day, or change the team's dates.",
+            "%(names)s were not on the team on %(date)s. Choose only people who were team members "
+            "that day, or change the team's dates.",
+            len(not_members),
+        ) % {"names": ", ".join(m.person.display_name for m in not_members), "date": _day(decided_on)}
+    present_ids = {m.pk for m in present}
+    absent_deciders = [m for m in deciding if m.pk not in present_ids]
+    if absent_deciders:
+        errors["deciding"] = _(
+            "Everyone who took part in deciding must also be ticked as present: %(names)s"
+        ) % {"names": ", ".join(m.person.display_name for m in absent_deciders)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def decision_record(
     *,
     project: Project,
@@ -285,24 +309,7 @@ def decision_record(
         recorded_by=actor,
     )
     decision.full_clean()
-    errors = {}
-    not_members = [m for m in present if m.project_id != project.pk or not m.was_member_on(decided_on)]
-    if not_members:
-        errors["present"] = ngettext(
-            "%(names)s was not on the team on %(date)s. Choose only people who were team members "
-            "that day, or change the team's dates.",
-            "%(names)s were not on the team on %(date)s. Choose only people who were team members "
-            "that day, or change the team's dates.",
-            len(not_members),
-        ) % {"names": ", ".join(m.person.display_name for m in not_members), "date": _day(decided_on)}
-    present_ids = {m.pk for m in present}
-    absent_deciders = [m for m in deciding if m.pk not in present_ids]
-    if absent_deciders:
-        errors["deciding"] = _(
-            "Everyone who took part in deciding must also be ticked as present: %(names)s"
-        ) % {"names": ", ".join(m.person.display_name for m in absent_deciders)}
-    if errors:
-        raise ValidationError(errors)
+    _check_provenance(project, decided_on, present, deciding)
     with transaction.atomic():
         decision.save()
         decision.present.set(present)
@@ -312,6 +319,63 @@ def decision_record(
             organisation=project.organisation,
             action="project.decision_recorded",
             target=decision,
+        )
+    return decision
+
+
+DECISION_FIELDS = ("summary", "options", "method", "decided_on", "stage", "is_published")
+
+
+def decision_update(
+    *,
+    decision: Decision,
+    actor: User,
+    present: Iterable[TeamMember] | None = None,
+    deciding: Iterable[TeamMember] | None = None,
+    **fields,
+) -> Decision:
+    """Correct a decision's record with the same checks as recording it. Only the fields given change
+    (present and deciding, when given, replace the lists); the audit row names what changed."""
+    unknown = set(fields) - set(DECISION_FIELDS)
+    if unknown:
+        raise TypeError(f"decision_update() got unexpected fields: {sorted(unknown)}")
+    project = decision.project
+    for name in ("summary", "options"):
+        if name in fields:
+            fields[name] = fields[name].strip()
+    # Compared with what is stored (a form may already have changed the object in memory).
+    stored = Decision.objects.filter(pk=decision.pk).values(*DECISION_FIELDS).get()
+    before = {
+        "present": set(decision.present.values_list("pk", flat=True)),
+        "deciding": set(decision.deciding.values_list("pk", flat=True)),
+    }
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    present = list(decision.present.select_related("person")) if present is None else list(present)
+    deciding = list(decision.deciding.select_related("person")) if deciding is None else list(deciding)
+    decision.full_clean()
+    # Checked again even when only the date changes: people present must have been on the team that day.
+    _check_provenance(project, decision.decided_on, present, deciding)
+    changed = sorted(
+        [name for name in DECISION_FIELDS if getattr(decision, name) != stored[name]]
+        + [
+            name
+            for name, members in (("present", present), ("deciding", deciding))
+            if {m.pk for m in members} != before[name]
+        ]
+    )
+    if not changed:
+        return decision
+    with transaction.atomic():
+        decision.save()
+        decision.present.set(present)
+        decision.deciding.set(deciding)
+        audit_log(
+            actor=actor,
+            organisation=project.organisation,
+            action="project.decision_updated",
+            target=decision,
+            details={"fields": changed},
         )
     return decision
 

@@ -12,12 +12,19 @@ from coproduce.core.models import Organisation
 from coproduce.core.scoping import organisation_view
 from coproduce.involvement.models import Activity
 from coproduce.lib.charts import horizontal_bar_chart
+from coproduce.lib.exports import csv_response, xlsx_response
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate, querystring_without_page
 from coproduce.people.selectors import people_with_consent, person_list
 
 from . import integrity, permissions, selectors, services
-from .access import ProjectAccess, get_decision_for, get_project_access, get_team_member_for
+from .access import (
+    ProjectAccess,
+    get_activity_link_for,
+    get_decision_for,
+    get_project_access,
+    get_team_member_for,
+)
 from .forms import (
     ActivityLinkForm,
     DecisionForm,
@@ -164,7 +171,7 @@ def team(request: HttpRequest, project) -> HttpResponse:
     form = None
     if access.can_manage:
         people = person_list(organisation=request.organisation).prefetch_related(None)
-        form = TeamMemberForm(request.POST or None, people=people)
+        form = TeamMemberForm(request.POST or None, people=people, organisation=request.organisation)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -241,6 +248,22 @@ def activities(request: HttpRequest, project) -> HttpResponse:
         links=selectors.linked_activities(project=access.project),
         form=form,
     )
+
+
+@organisation_view(permission=permissions.can_manage_projects)
+@require_http_methods(["GET", "POST"])
+def activity_unlink(request: HttpRequest, project, linked_activity) -> HttpResponse:
+    access = get_project_access(request, project, need="manage")
+    link = get_activity_link_for(access.project, linked_activity)
+    if request.method == "POST":
+        services.project_activity_unlink(link=link, actor=request.user)
+        messages.success(
+            request, _("%(title)s is no longer linked to the project") % {"title": link.activity.title}
+        )
+        return redirect(
+            "projects:activities", org=request.organisation.slug, project=access.project.public_id
+        )
+    return _page(request, "activity_unlink.html", access, "activities", link=link)
 
 
 def _ladder_context(access: ProjectAccess) -> dict:
@@ -351,6 +374,28 @@ def decision_create(request: HttpRequest, project) -> HttpResponse:
             messages.success(request, _("Decision recorded"))
             return redirect(decision)
     return _page(request, "decision_form.html", access, "decisions", form=form)
+
+
+@organisation_view(permission=permissions.can_manage_projects)
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, project, decision) -> HttpResponse:
+    access = get_project_access(request, project, need="manage")
+    decision = get_decision_for(access.project, decision)
+    form = DecisionForm(
+        request.POST or None,
+        instance=decision,
+        team=selectors.team_for(project=access.project),
+        initial={"present": list(decision.present.all()), "deciding": list(decision.deciding.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(decision=decision, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Decision saved"))
+            return redirect(decision)
+    return _page(request, "decision_form.html", access, "decisions", form=form, decision=decision)
 
 
 @organisation_view
@@ -465,6 +510,28 @@ def integrity_overview(request: HttpRequest) -> HttpResponse:
             "not_enough": integrity.NOT_ENOUGH_RATINGS,
         },
     )
+
+
+def _integrity_filename(request: HttpRequest, extension: str) -> str:
+    return f"co-production-integrity-{request.organisation.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@organisation_view(permission=permissions.can_view_integrity_overview)
+@require_GET
+def integrity_export_csv(request: HttpRequest) -> HttpResponse:
+    header, rows = selectors.integrity_overview_table(
+        organisation=request.organisation, membership=request.membership
+    )
+    return csv_response(_integrity_filename(request, "csv"), header, rows)
+
+
+@organisation_view(permission=permissions.can_view_integrity_overview)
+@require_GET
+def integrity_export_xlsx(request: HttpRequest) -> HttpResponse:
+    header, rows = selectors.integrity_overview_table(
+        organisation=request.organisation, membership=request.membership
+    )
+    return xlsx_response(_integrity_filename(request, "xlsx"), _("Integrity"), header, rows)
 
 
 @require_GET

@@ -205,3 +205,50 @@ def test_a_team_member_rates_the_project_with_the_keyboard_alone(tab, projects, 
     expect(page.get_by_text("Thank you. Your rating is saved and stays anonymous.")).to_be_visible()
     expect(page.get_by_text("Your latest rating is consultation (4)")).to_be_visible()
     tab.check()
+
+
+def test_correcting_a_decision_and_unlinking_an_activity_are_accessible(tab, projects, lead):
+    tab.sign_in(lead.email)
+    page = tab.page
+    summary = page.locator(".nhsuk-error-summary")
+    genuine = projects[GENUINE].get_absolute_url()
+
+    tab.visit(genuine + "decisions/")
+    page.get_by_role("row").nth(1).get_by_role("link").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="Change this decision").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change the decision")
+    expect(page.get_by_label("What was decided")).not_to_be_empty()
+    tab.check()
+    page.get_by_label("What was decided").fill("")
+    page.get_by_label("Date decided").fill("2000-01-01")
+    page.get_by_role("button", name="Save changes").click()
+    expect(summary.get_by_role("link", name="Say what was decided")).to_be_visible()
+    tab.check()
+
+    tab.visit(genuine + "activities/")
+    page.get_by_role("link", name="Unlink").first.click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("from this project?")
+    tab.check()
+    page.get_by_role("button", name="Unlink the activity").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("is no longer linked to the project")).to_be_visible()
+    tab.check()
+
+
+def test_a_lead_unlinks_an_activity_with_the_keyboard_alone(tab, projects, lead):
+    tab.sign_in(lead.email)
+    page = tab.page
+    genuine = projects[GENUINE].get_absolute_url()
+    tab.goto(genuine + "activities/")
+    before = page.get_by_role("link", name="Unlink").count()
+
+    press_until(page, lambda element: element["text"].startswith("Unlink"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("from this project?")
+    press_until(page, lambda element: element["text"] == "Unlink the activity")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("is no longer linked to the project")).to_be_visible()
+    expect(page.get_by_role("link", name="Unlink")).to_have_count(before - 1)

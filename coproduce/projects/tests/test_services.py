@@ -224,3 +224,70 @@ def test_declaring_a_rung_needs_a_reason_and_keeps_history(organisation, lead):
     project.refresh_from_db()
     assert project.declared_rung == 7
     assert project.declarations.count() == 2
+
+
+def _decision(lead, project, member, **fields):
+    return services.decision_record(
+        project=project,
+        actor=lead,
+        summary="Open at weekends",
+        method="vote",
+        decided_on=date(2026, 2, 1),
+        stage="co_decision",
+        present=[member],
+        deciding=[member],
+        **fields,
+    )
+
+
+def test_correcting_a_decision_changes_only_what_is_given_and_audits_what_changed(organisation, lead):
+    project = ProjectFactory(organisation=organisation)
+    member = TeamMemberFactory(project=project, joined_on=date(2026, 1, 1))
+    decision = _decision(lead, project, member)
+
+    services.decision_update(decision=decision, actor=lead, summary="  Open on Saturdays ", deciding=[])
+
+    decision = Decision.objects.get()
+    assert decision.summary == "Open on Saturdays" and decision.method == "vote"
+    assert list(decision.present.all()) == [member] and not decision.deciding.exists()
+    assert AuditEvent.objects.get(action="project.decision_updated").details == {
+        "fields": ["deciding", "summary"]
+    }
+
+
+def test_a_correction_that_changes_nothing_writes_no_audit_row(organisation, lead):
+    project = ProjectFactory(organisation=organisation)
+    member = TeamMemberFactory(project=project, joined_on=date(2026, 1, 1))
+    decision = _decision(lead, project, member)
+
+    services.decision_update(decision=decision, actor=lead, summary="Open at weekends", present=[member])
+
+    assert not AuditEvent.objects.filter(action="project.decision_updated").exists()
+
+
+def test_a_corrected_date_is_checked_against_the_team_and_nothing_is_saved(organisation, lead):
+    project = ProjectFactory(organisation=organisation)
+    member = TeamMemberFactory(project=project, joined_on=date(2026, 1, 1), person__full_name="Ida Early")
+    decision = _decision(lead, project, member)
+
+    with pytest.raises(ValidationError, match="Ida Early was not on the team on 1 December 2025"):
+        services.decision_update(decision=decision, actor=lead, decided_on=date(2025, 12, 1), summary="X")
+
+    decision = Decision.objects.get()
+    assert decision.decided_on == date(2026, 2, 1) and decision.summary == "Open at weekends"
+    assert not AuditEvent.objects.filter(action="project.decision_updated").exists()
+
+
+def test_unlinking_an_activity_keeps_the_activity_and_audits(organisation, lead):
+    from coproduce.involvement.models import Activity
+    from coproduce.projects.models import ProjectActivity
+    from coproduce.projects.tests.factories import stage_activity
+
+    project = ProjectFactory(organisation=organisation)
+    activity = stage_activity(project, "co_design")
+
+    services.project_activity_unlink(link=ProjectActivity.objects.get(), actor=lead)
+
+    assert not ProjectActivity.objects.exists() and Activity.objects.filter(pk=activity.pk).exists()
+    event = AuditEvent.objects.get(action="project.activity_unlinked")
+    assert event.details == {"activity": str(activity.public_id)}

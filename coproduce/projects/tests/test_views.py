@@ -272,7 +272,7 @@ def test_a_lead_adds_someone_to_the_team_and_records_them_leaving(client, lead, 
     person = PersonFactory(organisation=organisation, full_name="Nia Newcomer")
     client.force_login(lead)
     response = client.post(
-        url(project, "team/"), {"person": person.pk, "role": "carer", "joined_on": "2026-01-01"}
+        url(project, "team/"), {"person": str(person.public_id), "role": "carer", "joined_on": "2026-01-01"}
     )
     assert response.status_code == 302
     member = TeamMember.objects.get()
@@ -477,3 +477,261 @@ def test_the_navigation_offers_projects_to_everyone(client, member, organisation
 
 
 __all__ = ["timedelta"]
+
+
+# --- The overview as CSV and XLSX -------------------------------------------------------------------
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200, response.status_code
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_executives_download_the_overview_with_figures_computed_from_the_records(
+    client, exec_, lead, organisation
+):
+    project = _busy_project(organisation, lead, 1)
+    client.force_login(exec_)
+
+    response = client.get("/o/demo/projects/integrity/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'attachment; filename="co-production-integrity-demo-' in response["Content-Disposition"]
+    header, row = _csv(response)
+    found = dict(zip(header, row, strict=True))
+    assert found["Project"] == "Project 01" and found["Declared rung"] == "co-production (7)"
+    assert found["Decisions"] == "1"
+    assert found["Decisions with lived-experience members deciding (%)"] == "100"
+    assert found["Median rung, lived-experience and carer members"] == "5.0"
+    assert found["Power gap"] == "0.0"
+    assert found["Voice equity (Gini coefficient)"] == "0.0"
+    assert found["Decision share"].startswith(
+        "1 of 1 decisions were taken with lived-experience members deciding"
+    )
+    assert found["Number of flags"] == "1"
+    assert "rate it engagement (5)" in found["Flags"]
+
+    staff = list(TeamMember.objects.filter(project=project, role="staff"))
+    services.decision_record(
+        project=project,
+        actor=lead,
+        summary="Without them",
+        method="lead",
+        decided_on=timezone.localdate(),
+        stage="co_decision",
+        present=staff,
+        deciding=staff,
+    )
+    header, row = _csv(client.get("/o/demo/projects/integrity/export.csv"))
+    found = dict(zip(header, row, strict=True))
+    assert found["Decisions"] == "2" and found["Decisions with lived-experience members deciding (%)"] == "50"
+    assert "1 of 2 decisions was made with no lived-experience member present" in found["Flags"]
+
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get("/o/demo/projects/integrity/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert [str(value) for value in cells[0]] == header
+    xlsx = dict(zip(cells[0], cells[1], strict=True))
+    assert xlsx["Project"] == "Project 01" and xlsx["Decisions"] == 2 and xlsx["Power gap"] == 0
+
+
+def test_a_measure_without_enough_data_leaves_its_figures_empty(client, exec_, organisation):
+    ProjectFactory(organisation=organisation, title='=HYPERLINK("http://bad")')
+    client.force_login(exec_)
+    header, row = _csv(client.get("/o/demo/projects/integrity/export.csv"))
+    found = dict(zip(header, row, strict=True))
+    assert found["Project"] == '\'=HYPERLINK("http://bad")'
+    assert found["Power gap"] == "" and found["Decisions"] == "" and found["Median rung, staff"] == ""
+    assert found["Power gap and the ladder"] == NOT_ENOUGH
+
+
+@pytest.mark.parametrize("person", ["member", "carer", "staff", "finance"])
+def test_only_admins_leads_and_executives_download_the_overview(client, everyone, organisation, person):
+    ProjectFactory(organisation=organisation, title="Hidden", is_public=True)
+    client.force_login(everyone[person])
+    for path in ("export.csv", "export.xlsx"):
+        response = client.get(f"/o/demo/projects/integrity/{path}")
+        assert response.status_code == 403 and b"Hidden" not in response.content
+
+
+def test_an_outsider_cannot_download_the_overview(client, organisation, outsider):
+    client.force_login(outsider)
+    assert client.get("/o/demo/projects/integrity/export.csv").status_code == 404
+    assert client.get("/o/demo/projects/integrity/export.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["export.csv", "export.xlsx"])
+def test_the_downloads_take_the_same_queries_for_1_or_10_projects(client, lead, organisation, path):
+    client.force_login(lead)
+    _busy_project(organisation, lead, 0)
+    url = f"/o/demo/projects/integrity/{path}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(1, 10):
+        _busy_project(organisation, lead, n)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)
+
+
+def test_the_overview_links_to_the_downloads(client, exec_, lead, organisation):
+    _busy_project(organisation, lead, 1)
+    client.force_login(exec_)
+    page = client.get("/o/demo/projects/integrity/").text
+    assert 'href="/o/demo/projects/integrity/export.csv"' in page
+    assert 'href="/o/demo/projects/integrity/export.xlsx"' in page
+
+
+# --- Correcting a decision --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorded(organisation, lead):
+    project = ProjectFactory(organisation=organisation)
+    late = TeamMemberFactory(project=project, joined_on=date(2026, 1, 10), person__full_name="Lou Late")
+    staff = TeamMemberFactory(project=project, role="staff", joined_on=date(2026, 1, 1))
+    decision = services.decision_record(
+        project=project,
+        actor=lead,
+        summary="Open at weekends",
+        method="vote",
+        decided_on=date(2026, 1, 12),
+        stage="co_decision",
+        present=[staff],
+        deciding=[staff],
+    )
+    return project, decision, late, staff
+
+
+def test_a_lead_corrects_a_decision_and_it_is_audited(client, lead, recorded):
+    from coproduce.core.models import AuditEvent
+
+    project, decision, late, staff = recorded
+    client.force_login(lead)
+    edit = url(project, f"decisions/{decision.public_id}/edit/")
+    page = client.get(edit).text
+    assert "Change the decision" in page and "Open at weekends" in page
+    checked = re.findall(r'name="(present|deciding)" type="checkbox" value="(\d+)" checked', page)
+    assert sorted(checked) == [("deciding", str(staff.pk)), ("present", str(staff.pk))]
+
+    data = {
+        "summary": "Open on Saturdays",
+        "method": "consensus",
+        "decided_on": "2026-01-12",
+        "stage": "co_decision",
+        "present": [late.pk, staff.pk],
+        "deciding": [late.pk, staff.pk],
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 302 and response["Location"] == decision.get_absolute_url()
+    decision.refresh_from_db()
+    assert decision.summary == "Open on Saturdays" and decision.method == "consensus"
+    assert set(decision.deciding.all()) == {late, staff}
+    detail = client.get(response["Location"]).text
+    assert "Lived-experience members deciding: 1 of 2 people deciding" in detail
+    event = AuditEvent.objects.get(action="project.decision_updated")
+    assert event.details == {"fields": ["deciding", "method", "present", "summary"]}
+    client.post(edit, data)  # the same again changes nothing, so no second audit row
+    assert AuditEvent.objects.filter(action="project.decision_updated").count() == 1
+
+
+def test_a_correction_gets_the_same_checks_and_loses_nothing(client, lead, recorded):
+    project, decision, late, staff = recorded
+    client.force_login(lead)
+    response = client.post(
+        url(project, f"decisions/{decision.public_id}/edit/"),
+        {
+            "summary": "Open on Saturdays",
+            "method": "vote",
+            "decided_on": "2026-01-05",
+            "stage": "co_decision",
+            "present": [late.pk],
+            "deciding": [staff.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "Lou Late was not on the team on 5 January 2026" in response.text
+    assert "Everyone who took part in deciding must also be ticked as present" in response.text
+    assert "Open on Saturdays" in response.text  # what was typed is still there
+    decision.refresh_from_db()
+    assert decision.summary == "Open at weekends" and decision.decided_on == date(2026, 1, 12)
+    assert list(decision.present.all()) == [staff]
+
+
+@pytest.mark.parametrize("person", ["exec", "member", "staff"])
+def test_only_admins_and_leads_correct_decisions(client, everyone, recorded, person):
+    project, decision, _late, _staff = recorded
+    client.force_login(everyone[person])
+    edit = url(project, f"decisions/{decision.public_id}/edit/")
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"summary": "Changed", "method": "vote"}).status_code == 403
+    decision.refresh_from_db()
+    assert decision.summary == "Open at weekends"
+
+
+def test_the_decision_page_offers_a_correction_only_to_managers(client, lead, exec_, recorded):
+    project, decision, _late, _staff = recorded
+    client.force_login(lead)
+    assert "Change this decision" in client.get(decision.get_absolute_url()).text
+    client.force_login(exec_)
+    assert "Change this decision" not in client.get(decision.get_absolute_url()).text
+
+
+# --- Unlinking an activity --------------------------------------------------------------------------
+
+
+def test_a_lead_unlinks_an_activity_and_the_activity_and_attendance_stay(client, lead, organisation):
+    from coproduce.core.models import AuditEvent
+    from coproduce.involvement.models import Activity, Attendance
+    from coproduce.projects.models import ProjectActivity
+
+    project = ProjectFactory(organisation=organisation)
+    le = team(project, "lived_experience", 1)
+    activity = stage_activity(project, "co_evaluation", [(le[0].person, "lived_experience")])
+    client.force_login(lead)
+    listing = client.get(url(project, "activities/")).text
+    unlink = url(project, f"activities/{activity.public_id}/unlink/")
+    assert f'href="{unlink}"' in listing
+
+    page = client.get(unlink).text
+    assert f"Unlink {activity.title} from this project?" in page
+    response = client.post(unlink)
+    assert response["Location"] == url(project, "activities/")
+    assert not ProjectActivity.objects.exists()
+    assert Activity.objects.filter(pk=activity.pk).exists() and Attendance.objects.count() == 1
+    assert AuditEvent.objects.filter(action="project.activity_unlinked").count() == 1
+    assert "No activities are linked to this project yet" in client.get(url(project, "activities/")).text
+    assert client.post(unlink).status_code == 404
+
+
+@pytest.mark.parametrize("person", ["exec", "member", "staff"])
+def test_only_admins_and_leads_unlink_activities(client, everyone, organisation, person):
+    from coproduce.projects.models import ProjectActivity
+
+    project = ProjectFactory(organisation=organisation, is_public=True)
+    activity = stage_activity(project, "co_design")
+    client.force_login(everyone[person])
+    unlink = url(project, f"activities/{activity.public_id}/unlink/")
+    assert client.get(unlink).status_code == 403
+    assert client.post(unlink).status_code == 403
+    assert ProjectActivity.objects.count() == 1
+    if person == "exec":
+        assert "Unlink" not in client.get(url(project, "activities/")).text
+
+
+def test_an_activity_of_another_project_cannot_be_unlinked_through_this_one(client, lead, organisation):
+    from coproduce.projects.models import ProjectActivity
+
+    project = ProjectFactory(organisation=organisation)
+    elsewhere = stage_activity(ProjectFactory(organisation=organisation), "co_design")
+    client.force_login(lead)
+    assert client.post(url(project, f"activities/{elsewhere.public_id}/unlink/")).status_code == 404
+    assert ProjectActivity.objects.count() == 1
