@@ -25,9 +25,20 @@ from schemathesis.specs.openapi.checks import (
 
 from coproduce.api.services import api_token_create
 from coproduce.core.tests.factories import MembershipFactory
+from coproduce.feedback.tests.factories import FEEDBACK_WRITE_RULES, feedback_schema_values
 from coproduce.involvement import services as involvement
 from coproduce.involvement.models import ActivityType
 from coproduce.people import services as people
+from coproduce.projects.tests.factories import (
+    PROJECT_WRITE_RULES,
+    project_schema_references,
+    project_schema_values,
+)
+from coproduce.yousaid.tests.factories import (
+    YOUSAID_WRITE_RULES,
+    yousaid_schema_references,
+    yousaid_schema_values,
+)
 
 # Loaded from the running application, so this tests the schema clients actually download.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
@@ -112,6 +123,9 @@ def register(organisation, admin):
         "opportunity_id": str(opportunity.public_id),
         "activity_id": str(activity.public_id),
         "people": [str(p.public_id) for p in (person, *others)],
+        **project_schema_values(organisation, admin),
+        **yousaid_schema_values(organisation, admin),
+        **feedback_schema_values(organisation, admin),
     }
 
 
@@ -137,6 +151,8 @@ def use_demo_references(case, register) -> None:
     for number, row in enumerate(body.get("rows") or []):
         if isinstance(row, dict):
             row["person_id"] = register["people"][number % len(register["people"])]
+    project_schema_references(body, register)
+    yousaid_schema_references(body, register)
 
 
 @schema.given(caller=st.sampled_from(CALLERS), use_demo=st.booleans())
@@ -226,6 +242,9 @@ def test_every_valid_write_by_an_admin_succeeds_or_names_a_rule_across_fields(ca
     if response.status_code == 422:
         fields = {error["field"] for error in response.json()["errors"]}
         allowed = CROSS_FIELD_ERRORS | ({""} if case.operation.path == INTERESTS else set())
+        allowed |= PROJECT_WRITE_RULES.get(case.operation.path, set())
+        allowed |= YOUSAID_WRITE_RULES.get(case.operation.path, set())
+        allowed |= FEEDBACK_WRITE_RULES.get(case.operation.path, set())
         assert all(field in allowed or REPEATED_ROW.fullmatch(field) for field in fields), response.text
     else:
         assert response.status_code in (200, 201), response.text

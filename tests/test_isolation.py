@@ -53,10 +53,38 @@ KNOWN_API_PATHS = {
     "/api/v1/orgs/{slug}/volunteer-roles",
     "/api/v1/orgs/{slug}/placements",
     "/api/v1/orgs/{slug}/reports/involvement",
+    "/api/v1/orgs/{slug}/you-said",
+    "/api/v1/orgs/{slug}/you-said/{item_id}",
+    "/api/v1/orgs/{slug}/you-said/{item_id}/answers",
+    "/api/v1/orgs/{slug}/you-said/{item_id}/answers/{answer_id}",
+    "/api/v1/orgs/{slug}/you-said/{item_id}/answers/{answer_id}/publication",
+    "/api/v1/public/{slug}/you-said-we-did",
+    "/api/v1/orgs/{slug}/surveys",
+    "/api/v1/orgs/{slug}/surveys/{survey_id}",
+    "/api/v1/orgs/{slug}/surveys/{survey_id}/responses",
+    "/api/v1/orgs/{slug}/surveys/{survey_id}/results",
+    "/api/v1/public/{slug}/surveys/{survey_id}",
+    "/api/v1/public/{slug}/surveys/{survey_id}/responses",
+    "/api/v1/orgs/{slug}/projects",
+    "/api/v1/orgs/{slug}/projects/{project_id}",
+    "/api/v1/orgs/{slug}/projects/{project_id}/team",
+    "/api/v1/orgs/{slug}/projects/{project_id}/team/{team_member_id}/leave",
+    "/api/v1/orgs/{slug}/projects/{project_id}/decisions",
+    "/api/v1/orgs/{slug}/projects/{project_id}/decisions/{decision_id}",
+    "/api/v1/orgs/{slug}/projects/{project_id}/ladder",
+    "/api/v1/orgs/{slug}/projects/{project_id}/ladder/ratings",
+    "/api/v1/orgs/{slug}/projects/{project_id}/ladder/declarations",
+    "/api/v1/orgs/{slug}/projects/{project_id}/scorecard",
 }
 # Routes anyone may read without a token. The sweep checks they show only what the organisation chose
 # to make public (open, public opportunities that have not closed).
-PUBLIC_API_PATHS = {"/api/v1/public/{slug}/opportunities"}
+PUBLIC_API_PATHS = {"/api/v1/public/{slug}/opportunities", "/api/v1/public/{slug}/you-said-we-did"}
+# Public surveys anyone may read and answer without a token: the sweep checks they answer without
+# showing anything private, and that a survey is only found under its own organisation.
+PUBLIC_SURVEY_PATHS = {
+    "/api/v1/public/{slug}/surveys/{survey_id}",
+    "/api/v1/public/{slug}/surveys/{survey_id}/responses",
+}
 # A valid body for every API write, so the outsider's request gets past validation to the organisation
 # check, which is what the sweep tests. Add one when the API takes a new write.
 API_BODIES = {
@@ -91,6 +119,40 @@ API_BODIES = {
             }
         ]
     },
+    ("post", "/api/v1/orgs/{slug}/projects"): {"title": "Project of an outsider", "aim": "Take over"},
+    ("patch", "/api/v1/orgs/{slug}/projects/{project_id}"): {"title": "Renamed by an outsider"},
+    ("post", "/api/v1/orgs/{slug}/projects/{project_id}/team"): {
+        "person_id": "00000000-0000-4000-8000-000000000000",
+        "role": "staff",
+        "joined_on": "2026-01-01",
+    },
+    ("post", "/api/v1/orgs/{slug}/projects/{project_id}/team/{team_member_id}/leave"): {
+        "left_on": "2099-01-01"
+    },
+    ("post", "/api/v1/orgs/{slug}/projects/{project_id}/decisions"): {
+        "summary": "Decided by an outsider",
+        "method": "vote",
+        "decided_on": "2026-01-01",
+        "stage": "co_design",
+    },
+    ("patch", "/api/v1/orgs/{slug}/projects/{project_id}/decisions/{decision_id}"): {"summary": "Outsider"},
+    ("post", "/api/v1/orgs/{slug}/projects/{project_id}/ladder/ratings"): {"rung": 1},
+    ("post", "/api/v1/orgs/{slug}/projects/{project_id}/ladder/declarations"): {
+        "rung": 7,
+        "reason": "Outsider",
+    },
+    ("post", "/api/v1/orgs/{slug}/surveys"): {"title": "Survey of an outsider", "template": "fft"},
+    ("post", "/api/v1/public/{slug}/surveys/{survey_id}/responses"): {
+        "idempotency_key": "outsider-1",
+        "started": "not-a-real-token",
+        "answers": [],
+    },
+    ("post", "/api/v1/orgs/{slug}/you-said"): {"summary": "Said by an outsider"},
+    ("patch", "/api/v1/orgs/{slug}/you-said/{item_id}"): {"summary": "Changed by an outsider"},
+    ("post", "/api/v1/orgs/{slug}/you-said/{item_id}/answers"): {"kind": "did", "action": "Outsider did"},
+    ("patch", "/api/v1/orgs/{slug}/you-said/{item_id}/answers/{answer_id}"): {"status": "done"},
+    ("post", "/api/v1/orgs/{slug}/you-said/{item_id}/answers/{answer_id}/publication"): {"action": "approve"},
+    ("put", "/api/v1/orgs/{slug}/comments/{comment_id}/labels"): {"themes": [1], "sentiment": "negative"},
     ("post", "/api/v1/orgs/{slug}/placements"): {
         "person_id": "00000000-0000-4000-8000-000000000000",
         "role": "peer_mentor",
@@ -237,6 +299,8 @@ def url_values(organisation) -> dict[str, object]:
     activity, attendance, placement, opportunity = involvement_values(organisation, actor, person)
     from coproduce.people.imports import Spreadsheet, person_import_create
     from coproduce.projects.tests.factories import project_values
+    from coproduce.themes.tests.factories import themes_values
+    from coproduce.yousaid.tests.factories import yousaid_values
 
     person_import = person_import_create(
         organisation=organisation,
@@ -256,7 +320,9 @@ def url_values(organisation) -> dict[str, object]:
         "group": group.public_id,
         "membership_id": group_membership.pk,
         **feedback_values(organisation, actor),
+        **themes_values(organisation, actor),
         **project_values(organisation, actor, person),
+        **yousaid_values(organisation, actor),
     }
 
 
@@ -327,6 +393,7 @@ def demo_snapshot(demo) -> tuple:
         Placement,
     )
     from coproduce.people.models import Group, GroupMembership, Person
+    from coproduce.yousaid.models import WeDid, YouSaid
 
     demo.refresh_from_db()
     return (
@@ -346,6 +413,8 @@ def demo_snapshot(demo) -> tuple:
         list(Activity.objects.filter(organisation=demo).order_by("pk").values()),
         list(Attendance.objects.filter(activity__organisation=demo).order_by("pk").values()),
         list(Placement.objects.filter(organisation=demo).order_by("pk").values()),
+        list(YouSaid.objects.filter(organisation=demo).order_by("pk").values()),
+        list(WeDid.objects.filter(item__organisation=demo).order_by("pk").values()),
         AuditEvent.objects.filter(organisation=demo).count(),
     )
 
@@ -454,6 +523,9 @@ RESTRICTED_PAGES = {
     "core:member-remove": ({"admin"}, {"admin"}),
     "core:members": ({"admin", "lead"}, None),
     "core:member-detail": ({"admin", "lead"}, {"admin"}),
+    "themes:theme-list": ({"admin", "lead"}, {"admin", "lead"}),
+    "themes:review-queue": ({"admin", "lead", "staff"}, None),
+    "themes:summary": ({"admin", "lead", "staff", "exec"}, None),
 }
 
 
@@ -600,6 +672,13 @@ def api_values(values: dict, slug: str) -> dict[str, str]:
         "group_id": "group",
         "opportunity_id": "opportunity",
         "activity_id": "activity",
+        "comment_id": "comment",
+        "item_id": "item",
+        "answer_id": "response",
+        "project_id": "project",
+        "team_member_id": "team_member",
+        "decision_id": "decision",
+        "survey_id": "survey",
     }
     return {"slug": slug, **{api: str(values[page]) for api, page in names.items()}}
 
@@ -664,15 +743,24 @@ def test_an_outsiders_token_reaches_nothing_of_demo_on_any_api_route(
     _token, raw = api_token_create(user=outsider, name="Sweep")
     values = api_values(demo_values, demo.slug)
     public = demo_public_opportunities(demo)
+    from coproduce.yousaid.tests.factories import demo_public_you_said
+
+    public_you_said = demo_public_you_said(demo)
     before = demo_snapshot(demo)
     checked = 0
 
     for path, method in api_operations():
         url, response = call_api(client, method, path, values, raw)
-        if path in PUBLIC_API_PATHS:
+        if path in PUBLIC_SURVEY_PATHS:
+            # Readable by anyone; the answers sent here are refused (no real 'started' value).
+            assert response.status_code in (200, 422), (
+                f"{method.upper()} {url} answered {response.status_code}"
+            )
+        elif path in PUBLIC_API_PATHS:
             assert response.status_code == 200, f"{method.upper()} {url} answered {response.status_code}"
             shown = {item["id"] for item in response.json()["items"]}
-            assert shown == public, f"{url} shows more or less than demo's open public opportunities"
+            expected = public_you_said if "you-said" in path else public
+            assert shown == expected, f"{url} shows more or less than demo's public records"
         elif API_PARAMETER.search(path):
             assert response.status_code in (403, 404), (
                 f"{method.upper()} {url} answered {response.status_code}"
@@ -703,7 +791,7 @@ def test_an_outsiders_token_cannot_reach_demos_objects_through_their_own_organis
             assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
             assert_nothing_of(secrets_of_demo, response, f"{method.upper()} {url}")
             checked += 1
-        if method == "get" and path not in PUBLIC_API_PATHS:
+        if method == "get" and path not in PUBLIC_API_PATHS | PUBLIC_SURVEY_PATHS:
             # So the 404s come from scoping: the same address with only their own objects answers.
             url, response = call_api(client, method, path, theirs, raw)
             assert response.status_code == 200, f"GET {url} answered {response.status_code}"

@@ -21,9 +21,13 @@ api = NinjaAPI(
     description=(
         "Read your organisations and their members; read and keep the involvement register (people, "
         "their checks and consent) and see groups; publish opportunities and record interest in them; "
-        "record activities and who took part, and volunteer placements; read the involvement report. "
-        "You can do what your role lets you do on the pages, and no more. Open public opportunities need "
-        "no token. Otherwise authenticate with a personal access token: `Authorization: Bearer <token>`. "
+        "record activities and who took part, and volunteer placements; read the involvement report; "
+        "run co-production projects (team, decisions, the Ladder of Co-production as aggregates only, the "
+        "integrity scorecard); run surveys and read their suppressed results; check the themes of written "
+        "feedback; record what people said and what was done about it. "
+        "You can do what your role lets you do on the pages, and no more. Routes under /public/ (open "
+        'opportunities, answering a public survey, the "You said, we did" board) need no token. '
+        "Otherwise authenticate with a personal access token: `Authorization: Bearer <token>`. "
         "Create one on your account page or with `python manage.py create_api_token EMAIL`. "
         "Invalid values get 422 with the field and what to do."
     ),

@@ -342,14 +342,20 @@ def person_request_erasure(*, person: Person, actor: User) -> Person:
 
 
 def _forget_elsewhere(person: Person) -> None:
-    """Copies of the person's details outside the register: rows of unfinished spreadsheet imports, and
-    contact details left with feedback under their email address (the feedback itself stays, anonymous)."""
+    """Copies of the person's details outside the register: rows of unfinished spreadsheet imports,
+    contact details left with feedback under their email address (the feedback itself stays, anonymous)
+    and "you said, we did" digest subscriptions."""
     from coproduce.feedback.models import Response
+    from coproduce.yousaid.models import DigestSubscription
 
     from .imports.services import person_imports_forget
 
     person_imports_forget(person=person)
+    DigestSubscription.objects.filter(person=person).delete()
     if person.email:
+        DigestSubscription.objects.filter(
+            organisation=person.organisation, kind=DigestSubscription.Kind.CONTACT, email__iexact=person.email
+        ).delete()
         Response.objects.filter(
             survey__organisation=person.organisation, contact_email__iexact=person.email
         ).update(contact_ok=False, contact_name="", contact_email="", contact_phone="")

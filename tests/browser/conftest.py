@@ -44,6 +44,12 @@ def axe_source():
 @pytest.fixture
 def new_tab(browser, live_server, axe_source):
     """Open tabs in their own browser contexts (separate cookies), closed after the test."""
+    # The themes of written answers are suggested by a task that, in tests, runs inside the request:
+    # store the starter model first (trained once per test process), as a running site has it, so a
+    # page that sends an answer does not wait seconds for the first training.
+    from coproduce.themes.tests.factories import stored_starter
+
+    stored_starter()
     contexts = []
 
     def open_tab() -> Tab:

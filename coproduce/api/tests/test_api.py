@@ -451,6 +451,32 @@ def test_the_openapi_schema_and_docs_are_served(client, db):
         "/api/v1/orgs/{slug}/volunteer-roles",
         "/api/v1/orgs/{slug}/placements",
         "/api/v1/orgs/{slug}/reports/involvement",
+        "/api/v1/orgs/{slug}/projects",
+        "/api/v1/orgs/{slug}/projects/{project_id}",
+        "/api/v1/orgs/{slug}/projects/{project_id}/team",
+        "/api/v1/orgs/{slug}/projects/{project_id}/team/{team_member_id}/leave",
+        "/api/v1/orgs/{slug}/projects/{project_id}/decisions",
+        "/api/v1/orgs/{slug}/projects/{project_id}/decisions/{decision_id}",
+        "/api/v1/orgs/{slug}/projects/{project_id}/ladder",
+        "/api/v1/orgs/{slug}/projects/{project_id}/ladder/ratings",
+        "/api/v1/orgs/{slug}/projects/{project_id}/ladder/declarations",
+        "/api/v1/orgs/{slug}/projects/{project_id}/scorecard",
+        "/api/v1/orgs/{slug}/surveys",
+        "/api/v1/orgs/{slug}/surveys/{survey_id}",
+        "/api/v1/orgs/{slug}/surveys/{survey_id}/responses",
+        "/api/v1/orgs/{slug}/surveys/{survey_id}/results",
+        "/api/v1/public/{slug}/surveys/{survey_id}",
+        "/api/v1/public/{slug}/surveys/{survey_id}/responses",
+        "/api/v1/orgs/{slug}/themes",
+        "/api/v1/orgs/{slug}/themes/summary",
+        "/api/v1/orgs/{slug}/comments",
+        "/api/v1/orgs/{slug}/comments/{comment_id}/labels",
+        "/api/v1/orgs/{slug}/you-said",
+        "/api/v1/orgs/{slug}/you-said/{item_id}",
+        "/api/v1/orgs/{slug}/you-said/{item_id}/answers",
+        "/api/v1/orgs/{slug}/you-said/{item_id}/answers/{answer_id}",
+        "/api/v1/orgs/{slug}/you-said/{item_id}/answers/{answer_id}/publication",
+        "/api/v1/public/{slug}/you-said-we-did",
     }
     public = []
     for path, operations in paths.items():
@@ -459,6 +485,11 @@ def test_the_openapi_schema_and_docs_are_served(client, db):
                 assert "401" in operation["responses"], operation["operationId"]
             else:
                 public.append(path)
-    # Only what an organisation chooses to show anyone is open without a token.
-    assert public == ["/api/v1/public/{slug}/opportunities"]
+    # Only what an organisation chooses to show anyone is open without a token: all under /public/.
+    assert public == [
+        "/api/v1/public/{slug}/opportunities",
+        "/api/v1/public/{slug}/surveys/{survey_id}",
+        "/api/v1/public/{slug}/surveys/{survey_id}/responses",
+        "/api/v1/public/{slug}/you-said-we-did",
+    ]
     assert client.get("/api/v1/docs").status_code == 200

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('core', '0002_membership_can_see_equality_data'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("core", "0002_membership_can_see_equality_data"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['full_name', 'email'], name='user_name_email'),
+            model_name="user",
+            index=models.Index(fields=["full_name", "email"], name="user_name_email"),
         ),
     ]

@@ -197,7 +197,7 @@ def test_erasure_clears_what_they_wrote_when_expressing_interest(organisation, l
     assert database_contains("Zebedee") == []
 
 
-def test_erasure_clears_contact_details_left_with_feedback_under_their_email(organisation, admin):
+def test_erasure_clears_contact_details_and_digests_under_their_email(organisation, admin):
     from django.utils import timezone
 
     from coproduce.feedback import services as feedback
@@ -217,6 +217,12 @@ def test_erasure_clears_contact_details_left_with_feedback_under_their_email(org
             contact_name="Pat",
             contact_email=email,
         )
+    from coproduce.yousaid.models import DigestSubscription
+
+    for email in ("pat@example.com", "someone@example.com"):
+        DigestSubscription.objects.create(organisation=organisation, kind="contact", email=email)
+    DigestSubscription.objects.create(organisation=organisation, kind="person", person=pat)
     services.person_erase(person=pat, actor=admin)
     kept = Response.objects.order_by("idempotency_key")
     assert [(r.contact_ok, r.contact_email) for r in kept] == [(False, ""), (True, "someone@example.com")]
+    assert list(DigestSubscription.objects.values_list("email", flat=True)) == ["someone@example.com"]

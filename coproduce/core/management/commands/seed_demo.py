@@ -18,6 +18,8 @@ from coproduce.notifications.models import Notification
 from coproduce.people.demo import seed_register
 from coproduce.people.models import Person
 from coproduce.projects.demo import seed_projects
+from coproduce.themes.demo import seed_themes
+from coproduce.yousaid.demo import seed_you_said
 
 DEMO_ORGANISATION = ("demo", "Demo Mental Health NHS Foundation Trust", "Demo MH NHS FT")
 OTHER_ORGANISATION = ("other", "Other Community Mental Health Charity", "Other Charity")
@@ -89,6 +91,8 @@ class Command(BaseCommand):
             seed_opportunities(demo)
             seed_projects(demo)
             seed_feedback(demo)
+            seed_themes(demo)
+            seed_you_said(demo)
         if scale:
             # Benchmark volume: N members, N people and 20N attendance rows for the demo organisation
             # (COPY on PostgreSQL), a tenth of that for the other, so every query must pick its tenant.
