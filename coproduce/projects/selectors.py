@@ -6,9 +6,11 @@ show what people rated, and it returns medians and counts, never who rated what.
 member's own latest rating, shown to that member alone (``my_latest_rating``).
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core.models import Membership, Organisation, Role
@@ -187,6 +189,45 @@ def ladder_result(*, project: Project) -> integrity.LadderSummary:
     for _project, side, rung in _current_ratings([project.pk]):
         (le if side == RatingSide.LIVED_EXPERIENCE else staff).append(rung)
     return integrity.ladder_summary(le, staff)
+
+
+@dataclass
+class LadderQuarter:
+    label: str
+    result: integrity.LadderSummary
+
+
+def ladder_trend(*, project: Project, today: date) -> list[LadderQuarter]:
+    """How the team's view has moved, quarter by quarter: at each quarter's end, every member then on
+    the team counts with their latest rating so far; a quarter shows medians only when at least
+    K_ANONYMITY people on each side count, like the current result. Quarters, not single ratings, so a
+    change cannot be pinned to one rating. With ladder_result, the only reader of others' ratings."""
+    from coproduce.involvement.selectors import quarter_label, quarter_of
+
+    ratings = list(
+        LadderRating.objects.filter(project=project)
+        .order_by("rated_at", "id")
+        .values_list("rater_id", "side", "rung", "rated_at", "rater__left_on")
+    )
+    if not ratings:
+        return []
+    quarters = []
+    start, _end = quarter_of(timezone.localtime(ratings[0][3]).date())
+    while start <= today:
+        quarter_start, quarter_end = quarter_of(start)
+        latest: dict[int, tuple[str, int]] = {}
+        for rater_id, side, rung, rated_at, left_on in ratings:
+            if timezone.localtime(rated_at).date() > quarter_end:
+                break
+            if left_on is None or left_on > quarter_end:
+                latest[rater_id] = (side, rung)
+            else:
+                latest.pop(rater_id, None)
+        le = [rung for side, rung in latest.values() if side == RatingSide.LIVED_EXPERIENCE]
+        staff = [rung for side, rung in latest.values() if side != RatingSide.LIVED_EXPERIENCE]
+        quarters.append(LadderQuarter(quarter_label(quarter_start), integrity.ladder_summary(le, staff)))
+        start = quarter_end + timedelta(days=1)
+    return quarters
 
 
 def my_latest_rating(*, team_member: TeamMember) -> LadderRating | None:

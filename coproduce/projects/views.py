@@ -289,6 +289,7 @@ def ladder(request: HttpRequest, project) -> HttpResponse:
         access,
         "ladder",
         declarations=selectors.declarations_for(project=access.project)[:10],
+        trend=selectors.ladder_trend(project=access.project, today=timezone.localdate()),
         **_ladder_context(access),
     )
 

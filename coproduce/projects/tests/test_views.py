@@ -735,3 +735,41 @@ def test_an_activity_of_another_project_cannot_be_unlinked_through_this_one(clie
     client.force_login(lead)
     assert client.post(url(project, f"activities/{elsewhere.public_id}/unlink/")).status_code == 404
     assert ProjectActivity.objects.count() == 1
+
+
+def test_the_ladder_trend_shows_each_quarter_only_above_the_threshold(client, admin, organisation):
+    from datetime import datetime
+
+    from coproduce.projects.selectors import ladder_trend
+
+    project = ProjectFactory(organisation=organisation)
+    le = team(project, "lived_experience", 3)
+    staff = team(project, "staff", 3)
+    TeamMember.objects.filter(project=project).update(joined_on=date(2026, 1, 1))
+
+    def on(day, member, rung):
+        rating = rate(member, rung)
+        when = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=12))
+        LadderRating.objects.filter(pk=rating.pk).update(rated_at=when)
+
+    for m in le[:2]:
+        on(date(2026, 2, 1), m, 2)
+    for m in staff:
+        on(date(2026, 2, 1), m, 6)
+    on(date(2026, 5, 1), le[2], 2)  # the third lived-experience rating arrives in Q2
+    for m in le:
+        on(date(2026, 8, 1), m, 5)  # in Q3 they all see it differently
+    trend = ladder_trend(project=project, today=date(2026, 9, 30))
+
+    assert [q.label for q in trend] == ["2026 Q1", "2026 Q2", "2026 Q3"]
+    assert not trend[0].result.shown and trend[0].result.le_median is None  # two on one side: nothing
+    assert (trend[1].result.le_median, trend[1].result.staff_median, trend[1].result.gap) == (2, 6, 4)
+    assert (trend[2].result.le_median, trend[2].result.gap) == (5, 1)
+
+    TeamMember.objects.filter(pk=staff[0].pk).update(left_on=date(2026, 7, 1))
+    trend = ladder_trend(project=project, today=date(2026, 9, 30))
+    assert trend[1].result.shown and not trend[2].result.shown  # a leaver no longer counts after leaving
+
+    client.force_login(admin)
+    page = client.get(url(project, "ladder/")).text
+    assert "view has changed" in page and "Not enough ratings to show" in page
