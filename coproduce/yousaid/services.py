@@ -97,6 +97,8 @@ def item_create(*, organisation: Organisation, actor: User, comments: Iterable =
     _check_item(item)
     item.full_clean(validate_constraints=False)
     comments = list(comments)
+    if not comments and item.source == Source.THEME and item.theme is not None:
+        comments = _comments_confirmed_with(item.theme, survey=item.survey)
     _check_comments(organisation, comments)
     with transaction.atomic():
         item.save()
@@ -138,6 +140,22 @@ def item_update(*, item: YouSaid, actor: User, membership: Membership, **fields)
             details={"fields": sorted(fields)},
         )
     return item
+
+
+def _comments_confirmed_with(theme, *, survey=None) -> list:
+    """The written answers staff confirmed are about this theme (of one survey, when the item names
+    one): the comments behind an item raised from a theme."""
+    from coproduce.feedback.models import Answer
+    from coproduce.themes.models import Comment
+
+    answers = Answer.objects.filter(
+        theme_comment__status=Comment.Status.CONFIRMED,
+        theme_comment__labels__theme=theme,
+        question__survey__organisation_id=theme.organisation_id,
+    )
+    if survey is not None:
+        answers = answers.filter(question__survey=survey)
+    return list(answers.select_related("question__survey").distinct())
 
 
 def _check_comments(organisation: Organisation, comments: list) -> None:

@@ -155,3 +155,34 @@ def test_asking_for_approval_tells_the_leads_and_a_lead_can_send_it_back(organis
     assert WeDid.objects.get(pk=draft.pk).publication == "draft"
     assert Notification.objects.filter(recipient=staff, body="Say which days").exists()
     assert AuditEvent.objects.filter(action="you_said.answer_returned").exists()
+
+
+def test_an_item_raised_from_a_theme_links_the_comments_staff_confirmed_with_it(organisation, lead):
+    from coproduce.themes.models import Comment, CommentTheme, Theme
+    from coproduce.themes.services import themes_setup_organisation
+    from coproduce.themes.tests.factories import written_comments
+
+    themes_setup_organisation(organisation)
+    waiting = Theme.objects.filter(organisation=organisation).first()
+    other = Theme.objects.filter(organisation=organisation).exclude(pk=waiting.pk).first()
+    comments = written_comments(
+        organisation, ["Waited months for a call back", "Still waiting to hear", "Lovely staff", "Slow"]
+    )
+    for written, theme, confirmed in (
+        (comments[0], waiting, True),
+        (comments[1], waiting, True),
+        (comments[2], other, True),
+        (comments[3], waiting, False),  # only suggested: not behind the item until staff confirm it
+    ):
+        CommentTheme.objects.create(comment=written, theme=theme)
+        if confirmed:
+            Comment.objects.filter(pk=written.pk).update(status=Comment.Status.CONFIRMED)
+
+    raised = services.item_create(
+        organisation=organisation, actor=lead, summary="People wait too long", source="theme", theme=waiting
+    )
+
+    assert set(raised.comments.values_list("text", flat=True)) == {
+        "Waited months for a call back",
+        "Still waiting to hear",
+    }
