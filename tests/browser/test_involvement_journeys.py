@@ -189,7 +189,9 @@ def opportunity(organisation, lead):
     )
 
 
-def test_on_a_big_register_names_are_suggested_as_a_lead_types(tab, organisation, lead, monkeypatch):
+def test_on_a_big_register_names_are_suggested_as_a_lead_types(
+    tab, organisation, lead, monkeypatch, built_in_kinds
+):
     from coproduce.people import selectors
     from coproduce.people.tests.factories import GroupFactory, PersonFactory
 
