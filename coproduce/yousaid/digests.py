@@ -13,7 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -48,10 +48,13 @@ def items_followed(subscription: DigestSubscription) -> QuerySet:
         email = subscription.email
         return items.filter(
             Q(comments__response__contact_ok=True, comments__response__contact_email__iexact=email)
+            # Of a survey result: only those who had answered the survey when the item was raised are
+            # behind it (their consent covered news of their own feedback, not of later items).
             | Q(
                 source=Source.SURVEY,
                 survey__responses__contact_ok=True,
                 survey__responses__contact_email__iexact=email,
+                survey__responses__submitted_at__date__lte=F("raised_on"),
             )
         ).distinct()
     if subscription.kind == DigestSubscription.Kind.PERSON:
@@ -73,7 +76,11 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
         .exclude(contact_email="")
         .filter(
             Q(answers__you_said_items__in=items)
-            | Q(survey__you_said_items__in=items.filter(source=Source.SURVEY))
+            | Q(
+                survey__you_said_items__source=Source.SURVEY,
+                survey__you_said_items__organisation=organisation,
+                submitted_at__date__lte=F("survey__you_said_items__raised_on"),
+            )
         )
         .values_list("contact_email", flat=True)
         .distinct()
@@ -85,16 +92,7 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
             person__erased_at__isnull=True,
         ).values_list("person_id", flat=True)
     )
-    executives = set(selectors.executives_for(organisation).values_list("pk", flat=True))
-    executives |= set(items.filter(executive__isnull=False).values_list("executive_id", flat=True))
-    executives |= set(
-        items.filter(project__sponsor__isnull=False).values_list("project__sponsor_id", flat=True)
-    )
-    responsible = [
-        membership.pk
-        for membership in Membership.objects.filter(pk__in=executives).prefetch_related("role_set")
-        if selectors.overdue_for_executive(membership=membership, today=today).exists()
-    ]
+    responsible = sorted(selectors.responsible_for_overdue(organisation=organisation, today=today))
     kind = DigestSubscription.Kind
     DigestSubscription.objects.bulk_create(
         [DigestSubscription(organisation=organisation, kind=kind.CONTACT, email=e) for e in sorted(emails)]
@@ -148,10 +146,18 @@ def _footer(subscription: DigestSubscription) -> str:
     return "\n".join(lines)
 
 
+# Changes younger than this wait for the next digest. The cursor (last_change_id) assumes ids are
+# committed in order, but PostgreSQL hands ids out when rows are inserted, not when they commit: a change
+# with a lower id can become visible after one with a higher id was read, and the cursor would have moved
+# past it for good. Taking only changes old enough that their transactions have long finished closes that.
+SETTLE_TIME = timedelta(minutes=5)
+
+
 def pending_changes(subscription: DigestSubscription) -> list[Change]:
     changes = Change.objects.filter(
         organisation=subscription.organisation_id,
         pk__gt=subscription.last_change_id,
+        created_at__lte=timezone.now() - SETTLE_TIME,
         item__in=items_followed(subscription).values("pk"),
     )
     if subscription.kind == DigestSubscription.Kind.CONTACT:

@@ -44,10 +44,14 @@ def _count_of_comments() -> Subquery:
 
 
 def late_promise_exists(today: date) -> Exists:
-    """A 'we will' past its date that is neither done nor given up."""
+    """A published 'we will' past its date that is neither done nor given up."""
     return Exists(
         WeDid.objects.filter(
-            item=OuterRef("pk"), kind=WeDid.Kind.WILL, status__in=OPEN_STATUSES, due_on__lt=today
+            item=OuterRef("pk"),
+            kind=WeDid.Kind.WILL,
+            publication=WeDid.Publication.PUBLISHED,  # a draft is not a promise yet
+            status__in=OPEN_STATUSES,
+            due_on__lt=today,
         )
     )
 
@@ -199,8 +203,33 @@ def overdue_for_executive(*, membership: Membership, today: date | None = None) 
         with_state(YouSaid.objects.filter(organisation=membership.organisation_id), today)
         .filter(responsible_q(membership))
         .filter(is_overdue=True)
+        .select_related("organisation")
         .order_by("respond_by", "id")
     )
+
+
+def responsible_for_overdue(*, organisation: Organisation, today: date | None = None) -> set[int]:
+    """The members (ids) who answer for at least one overdue item, by the same rule as responsible_q, in
+    two queries however many executives and items there are."""
+    today = today or timezone.localdate()
+    rows = (
+        YouSaid.objects.filter(organisation=organisation)
+        .filter(overdue_q(today))
+        .values_list("executive_id", "project__sponsor_id")
+        .distinct()
+    )
+    responsible: set[int] = set()
+    every_executive = False
+    for executive_id, sponsor_id in rows:
+        if executive_id is not None:
+            responsible.add(executive_id)
+        elif sponsor_id is not None:
+            responsible.add(sponsor_id)
+        else:
+            every_executive = True
+    if every_executive:
+        responsible |= set(executives_for(organisation).values_list("pk", flat=True))
+    return responsible
 
 
 def executives_for(organisation: Organisation) -> QuerySet:

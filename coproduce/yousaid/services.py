@@ -262,9 +262,18 @@ def response_update(*, response: WeDid, actor: User, membership: Membership, **f
         raise PermissionDenied(
             _("This answer is on the public board: only a lead can change its wording or date")
         )
+    # A lead approves the wording they read: a change to it by someone who cannot approve sends the answer
+    # back to draft, so it has to be sent for approval again (the page says so).
+    back_to_draft = (
+        response.publication == WeDid.Publication.AWAITING
+        and bool(changed & set(PUBLIC_RESPONSE_FIELDS))
+        and not permissions.can_approve_you_said(membership)
+    )
     old_status = response.status
     for name, value in fields.items():
         setattr(response, name, value)
+    if back_to_draft:
+        response.publication = WeDid.Publication.DRAFT
     _check_response(response, response.item.organisation_id)
     response.full_clean(validate_constraints=False, exclude=["item"])
     with transaction.atomic():
@@ -287,7 +296,11 @@ def response_update(*, response: WeDid, actor: User, membership: Membership, **f
             organisation=response.item.organisation,
             action="you_said.answer_updated",
             target=response.item,
-            details={"answer": str(response.public_id), "fields": sorted(changed)},
+            details={
+                "answer": str(response.public_id),
+                "fields": sorted(changed),
+                "back_to_draft": back_to_draft,
+            },
         )
     return response
 
@@ -331,25 +344,32 @@ def response_publish(*, response: WeDid, actor: User, membership: Membership) ->
         raise PermissionDenied(_("Publishing needs a lead's approval"))
     if response.is_published:
         raise ValidationError(_("This answer is already published"))
-    _check_response(response, response.item.organisation_id)
     item = response.item
     now = timezone.now()
     with transaction.atomic():
-        response.publication = WeDid.Publication.PUBLISHED
-        response.approved_by = actor
-        response.published_at = now
-        response.save()
-        if item.first_published_at is None:
+        # Lock the row and read it again: two approvals at once (a double click, two leads) publish once,
+        # and what is published is what the row holds now, not what the page showed.
+        locked = WeDid.objects.select_for_update().get(pk=response.pk)
+        if locked.is_published:
+            raise ValidationError(_("This answer is already published"))
+        _check_response(locked, item.organisation_id)
+        locked.publication = WeDid.Publication.PUBLISHED
+        locked.approved_by = actor
+        locked.published_at = now
+        locked.save()
+        if YouSaid.objects.filter(pk=item.pk, first_published_at__isnull=True).update(
+            first_published_at=now, updated_at=now
+        ):
             item.first_published_at = now
-            item.save(update_fields=["first_published_at", "updated_at"])
-        _record_change(item, Change.Kind.PUBLISHED, response_public_text(response))
+        _record_change(item, Change.Kind.PUBLISHED, response_public_text(locked))
         audit_log(
             actor=actor,
             organisation=item.organisation,
             action="you_said.answer_published",
             target=item,
-            details={"answer": str(response.public_id), "kind": response.kind},
+            details={"answer": str(response.public_id), "kind": locked.kind},
         )
+    response.refresh_from_db()
     return response
 
 

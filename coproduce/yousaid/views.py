@@ -192,6 +192,15 @@ def item_comments(request: HttpRequest, item) -> HttpResponse:
         )
         messages.success(request, _("%(count)s comments are linked to this item") % {"count": count})
         return redirect(item)
+    if shown_ids:
+        # Comments are health data: reading them is recorded, as on the item's page.
+        audit_log(
+            actor=request.user,
+            organisation=request.organisation,
+            action="you_said.comments_viewed",
+            target=item,
+            details={"comments": len(shown_ids), "search": bool(q)},
+        )
     return render(
         request,
         "yousaid/item_comments.html",
@@ -234,6 +243,7 @@ def response_edit(request: HttpRequest, item, response) -> HttpResponse:
         instance=WeDid.objects.get(pk=response.pk),
     )
     if request.method == "POST" and form.is_valid():
+        was_awaiting = response.publication == WeDid.Publication.AWAITING
         try:
             services.response_update(
                 response=response, actor=request.user, membership=request.membership, **form.cleaned_data
@@ -243,7 +253,16 @@ def response_edit(request: HttpRequest, item, response) -> HttpResponse:
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, _("Answer saved"))
+            if was_awaiting and response.publication == WeDid.Publication.DRAFT:
+                messages.warning(
+                    request,
+                    _(
+                        "Answer saved as a draft. You changed its wording or date, so a lead has not seen "
+                        "it yet: ask a lead to approve it again when it is ready."
+                    ),
+                )
+            else:
+                messages.success(request, _("Answer saved"))
             return redirect(item)
     return render(request, "yousaid/response_form.html", {"form": form, "item": item, "response": response})
 

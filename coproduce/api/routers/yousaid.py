@@ -15,15 +15,24 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator, ConfigDict
 
 from coproduce.core.models import Membership, Organisation, Role
+from coproduce.core.scoping import SLUG_RE
 from coproduce.yousaid import permissions, selectors, services
 from coproduce.yousaid.access import get_item_for, get_response_for
 from coproduce.yousaid.models import Source, WeDid, YouSaid
 
+from ..access import organisation_door
+from ..fields import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    blank_as_none,
+    date_field,
+    named_choices,
+    no_defaults_in_schema,
+    required_text_field,
+    text_field,
+)
 from ..pagination import Pagination
 from ..schemas import ErrorOut, ValidationErrorOut
-from .core import SLUG_RE
-from .involvement import SLUG_ERRORS, WRITE_ERRORS, _day, _membership, _named, _required_text
-from .people import _blank_as_none, _no_defaults_in_schema, _text
 
 router = Router(tags=["yousaid"])
 
@@ -35,12 +44,15 @@ RAISE_REFUSAL = (
 )
 CHANGE_REFUSAL = "Only organisation admins, involvement leads and staff can change items."
 ANSWER_REFUSAL = "Only organisation admins, involvement leads and staff can answer items."
-READ_ERRORS = {**SLUG_ERRORS, 422: ValidationErrorOut}
+COMMENTS_REFUSAL = (
+    "Only organisation admins and involvement leads can link comments to an item: comments are health "
+    "data. Leave out comment_ids, or ask a lead to link them."
+)
 
-ItemSource = _named(Source, "YouSaidSource")
-AnswerKind = _named(WeDid.Kind, "AnswerKind")
-AnswerStatus = _named(WeDid.Status, "AnswerStatus")
-AnswerPublication = _named(WeDid.Publication, "AnswerPublication")
+ItemSource = named_choices(Source, "YouSaidSource")
+AnswerKind = named_choices(WeDid.Kind, "AnswerKind")
+AnswerStatus = named_choices(WeDid.Status, "AnswerStatus")
+AnswerPublication = named_choices(WeDid.Publication, "AnswerPublication")
 
 
 class ItemState(StrEnum):
@@ -57,21 +69,24 @@ class PublicationAction(StrEnum):
     RETURN = "return"
 
 
-Summary = _required_text(
+Summary = required_text_field(
     1000, "What people told us, in plain words; at most 1,000 characters", "Say what people told us"
 )
-Service = _text(200, "The service it is about, at most 200 characters")
-Action = _required_text(
+Service = text_field(200, "The service it is about, at most 200 characters")
+Action = required_text_field(
     2000,
     "What we did, will do or could not do, in plain words; at most 2,000 characters",
     "Say what we did, will do or could not do",
 )
-Reason = _text(2000, "Why we could not (needed for could_not); at most 2,000 characters")
+Reason = text_field(2000, "Why we could not (needed for could_not); at most 2,000 characters")
 CommentIds = Annotated[
     list[Annotated[int, Field(ge=1, le=2**53)]],
-    Field(max_length=500, description="The written comments (survey answers) behind it, at most 500"),
+    Field(
+        max_length=500,
+        description="The written comments (survey answers) behind it, at most 500 (admins and leads only)",
+    ),
 ]
-Reference = Annotated[UUID | None, BeforeValidator(_blank_as_none)]
+Reference = Annotated[UUID | None, BeforeValidator(blank_as_none)]
 
 
 # --- Input ---------------------------------------------------------------------------------------
@@ -92,8 +107,8 @@ class ItemCreateIn(Schema):
     )
     group_id: UUID | None = Field(None, description="The group or forum that raised it")
     project_id: UUID | None = Field(None, description="The project it came from or belongs to")
-    raised_on: _day("When people told us; today if left out") | None = None
-    respond_by: _day("The answer-by date; four weeks after raised_on if left out") | None = None
+    raised_on: date_field("When people told us; today if left out") | None = None
+    respond_by: date_field("The answer-by date; four weeks after raised_on if left out") | None = None
     executive_id: UUID | None = Field(
         None,
         description="The responsible executive (a member id); else the project's sponsor or every executive",
@@ -104,7 +119,7 @@ class ItemCreateIn(Schema):
 class ItemUpdateIn(Schema):
     """Only the fields sent change."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults_in_schema)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=no_defaults_in_schema)
 
     summary: Summary = None
     service: Service = None
@@ -116,14 +131,14 @@ class ItemUpdateIn(Schema):
     question_id: Annotated[int, Field(ge=1, le=2**53)] | None = Field(None, description="A question, or null")
     group_id: UUID | None = Field(None, description="A group, or null for none")
     project_id: UUID | None = Field(None, description="A project, or null for none")
-    raised_on: _day("When people told us") = None
-    respond_by: _day("The answer-by date") = None
+    raised_on: date_field("When people told us") = None
+    respond_by: date_field("The answer-by date") = None
     executive_id: UUID | None = Field(None, description="The responsible executive, or null")
 
 
 class ItemFilters(Schema):
     state: Annotated[
-        ItemState | None, BeforeValidator(_blank_as_none), Field(None, description="Only items in this state")
+        ItemState | None, BeforeValidator(blank_as_none), Field(None, description="Only items in this state")
     ]
     service: Annotated[
         str,
@@ -136,7 +151,7 @@ class ItemFilters(Schema):
     ]
     source: Annotated[
         ItemSource | None,
-        BeforeValidator(_blank_as_none),
+        BeforeValidator(blank_as_none),
         Field(None, description="Only items from this source"),
     ]
 
@@ -153,7 +168,7 @@ class BoardFilters(Schema):
     ]
     theme_id: Annotated[
         Annotated[int, Field(ge=1, le=2**53)] | None,  # the bounds on the number, never on a blank
-        BeforeValidator(_blank_as_none),
+        BeforeValidator(blank_as_none),
         Field(None, description="Only items with this theme"),
     ]
 
@@ -164,7 +179,7 @@ class AnswerCreateIn(Schema):
     kind: AnswerKind
     action: Action
     reason: Reason = ""
-    due_on: _day("By when (needed for will)") | None = None
+    due_on: date_field("By when (needed for will)") | None = None
     owner_id: UUID | None = Field(None, description="Who owns it (a member id); you if left out")
     status: AnswerStatus = AnswerStatus.OPEN
 
@@ -172,12 +187,12 @@ class AnswerCreateIn(Schema):
 class AnswerUpdateIn(Schema):
     """Only the fields sent change. On a published answer only a lead may change the wording or date."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults_in_schema)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=no_defaults_in_schema)
 
     kind: AnswerKind = None
     action: Action = None
     reason: Reason = None
-    due_on: _day("By when") | None = None
+    due_on: date_field("By when") | None = None
     owner_id: UUID = Field(None, description="Who owns it (a member id)")
     status: AnswerStatus = None
 
@@ -188,7 +203,7 @@ class PublicationIn(Schema):
     action: PublicationAction = Field(
         description="ask: ask a lead to approve; approve: approve and publish; return: send back (leads)"
     )
-    note: _text(500, "For return: what needs to change; at most 500 characters") = ""
+    note: text_field(500, "For return: what needs to change; at most 500 characters") = ""
 
 
 # --- Output --------------------------------------------------------------------------------------
@@ -428,7 +443,7 @@ def _can_raise(membership: Membership) -> bool:
 )
 @paginate(Pagination)
 def item_list(request: HttpRequest, slug: str, filters: Query[ItemFilters]):
-    membership = _membership(request, slug, permissions.can_use_you_said, READ_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_use_you_said, READ_REFUSAL)
     if "\x00" in filters.service:
         raise DjangoValidationError({"service": "Remove the NUL character"})
     return selectors.item_list(
@@ -445,7 +460,9 @@ def item_list(request: HttpRequest, slug: str, filters: Query[ItemFilters]):
     summary="Record what people told us (admins, leads, staff; a group's connector for their group)",
 )
 def item_create(request: HttpRequest, slug: str, payload: ItemCreateIn):
-    membership = _membership(request, slug, _can_raise, RAISE_REFUSAL)
+    membership = organisation_door(request, slug, _can_raise, RAISE_REFUSAL)
+    if payload.comment_ids and not permissions.can_approve_you_said(membership):
+        raise HttpError(403, COMMENTS_REFUSAL)
     fields = _item_fields(payload, membership.organisation, partial=False)
     if not permissions.can_raise_you_said(membership):
         group = fields.get("group")
@@ -465,7 +482,7 @@ def item_create(request: HttpRequest, slug: str, payload: ItemCreateIn):
     summary="One item with all its answers",
 )
 def item_detail(request: HttpRequest, slug: str, item_id: UUID):
-    _membership(request, slug, permissions.can_use_you_said, READ_REFUSAL)
+    organisation_door(request, slug, permissions.can_use_you_said, READ_REFUSAL)
     return _detail(get_item_for(request, item_id))
 
 
@@ -475,7 +492,7 @@ def item_detail(request: HttpRequest, slug: str, item_id: UUID):
     summary="Change an item: only the fields sent change (a lead for wording already on the public board)",
 )
 def item_update(request: HttpRequest, slug: str, item_id: UUID, payload: ItemUpdateIn):
-    membership = _membership(request, slug, permissions.can_raise_you_said, CHANGE_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_raise_you_said, CHANGE_REFUSAL)
     item = get_item_for(request, item_id)
     fields = _item_fields(payload, membership.organisation, partial=True)
     if fields:
@@ -497,7 +514,7 @@ def item_update(request: HttpRequest, slug: str, item_id: UUID, payload: ItemUpd
     summary="An item's answers, drafts included",
 )
 def answer_list(request: HttpRequest, slug: str, item_id: UUID):
-    _membership(request, slug, permissions.can_use_you_said, READ_REFUSAL)
+    organisation_door(request, slug, permissions.can_use_you_said, READ_REFUSAL)
     item = get_item_for(request, item_id)
     return list(WeDid.objects.filter(item=item).select_related("owner__user").order_by("created_at", "pk"))
 
@@ -508,7 +525,7 @@ def answer_list(request: HttpRequest, slug: str, item_id: UUID):
     summary="Answer an item: we did, we will (with due_on) or we could not (with reason). Saved as a draft",
 )
 def answer_create(request: HttpRequest, slug: str, item_id: UUID, payload: AnswerCreateIn):
-    membership = _membership(request, slug, permissions.can_answer_you_said, ANSWER_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_answer_you_said, ANSWER_REFUSAL)
     item = get_item_for(request, item_id)
     fields = _answer_fields(payload, membership, partial=False)
     fields.setdefault("owner", membership)
@@ -525,7 +542,7 @@ def answer_create(request: HttpRequest, slug: str, item_id: UUID, payload: Answe
     summary="Change an answer or its status: only the fields sent change",
 )
 def answer_update(request: HttpRequest, slug: str, item_id: UUID, answer_id: UUID, payload: AnswerUpdateIn):
-    membership = _membership(request, slug, permissions.can_answer_you_said, ANSWER_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_answer_you_said, ANSWER_REFUSAL)
     item = get_item_for(request, item_id)
     response = get_response_for(request, item, answer_id)
     fields = _answer_fields(payload, membership, partial=True)
@@ -547,7 +564,7 @@ def answer_update(request: HttpRequest, slug: str, item_id: UUID, answer_id: UUI
 def answer_publication(
     request: HttpRequest, slug: str, item_id: UUID, answer_id: UUID, payload: PublicationIn
 ):
-    membership = _membership(request, slug, permissions.can_answer_you_said, ANSWER_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_answer_you_said, ANSWER_REFUSAL)
     item = get_item_for(request, item_id)
     response = get_response_for(request, item, answer_id)
     actions = {

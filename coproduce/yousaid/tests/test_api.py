@@ -84,3 +84,20 @@ def test_the_public_board_refuses_odd_theme_filters_with_a_clear_answer(client, 
     assert client.get(board, {"theme_id": "abc"}).status_code == 422
     assert client.get(board, {"theme_id": "0"}).status_code == 422
     assert client.get(board, {"theme_id": ""}).status_code == 200
+
+
+def test_only_a_lead_may_link_comments_when_recording_an_item(client, organisation, admin, staff, lead):
+    from coproduce.yousaid.models import YouSaid
+
+    values = yousaid_values(organisation, admin)
+    comment_ids = list(YouSaid.objects.get(public_id=values["item"]).comments.values_list("pk", flat=True))
+    body = {"summary": "Said with comments", "comment_ids": comment_ids}
+
+    refused = call(client, staff, "post", "/api/v1/orgs/demo/you-said", body)
+    assert refused.status_code == 403
+    assert "Only organisation admins and involvement leads can link comments" in refused.json()["detail"]
+    assert not YouSaid.objects.filter(summary="Said with comments").exists()
+    # Without comments staff may still record it; a lead may link them.
+    assert call(client, staff, "post", "/api/v1/orgs/demo/you-said", {"summary": "Said"}).status_code == 201
+    assert call(client, lead, "post", "/api/v1/orgs/demo/you-said", body).status_code == 201
+    assert YouSaid.objects.get(summary="Said with comments").comments.count() == 1

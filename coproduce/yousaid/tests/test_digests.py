@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from coproduce.feedback.tests.factories import SurveyFactory
@@ -12,8 +13,8 @@ from coproduce.involvement.models import Letter
 from coproduce.notifications.models import Notification
 from coproduce.people import services as people
 from coproduce.yousaid import services
-from coproduce.yousaid.digests import send_due_digests
-from coproduce.yousaid.models import DigestDelivery, DigestSubscription, WeDid
+from coproduce.yousaid.digests import SETTLE_TIME, send_due_digests
+from coproduce.yousaid.models import Change, DigestDelivery, DigestSubscription, WeDid
 
 from .factories import answer, comment, free_text_question, item, membership_of, publish
 
@@ -54,6 +55,16 @@ def behind(organisation, lead, member):
     return {"item": made, "group": group, "email": by_email, "post": by_post, "account": with_account}
 
 
+def settle() -> None:
+    """Let time pass: the changes so far become older than the time a digest waits for them to settle."""
+    Change.objects.update(created_at=F("created_at") - SETTLE_TIME - timedelta(seconds=1))
+
+
+def send_after_settling(*, today):
+    settle()
+    return send_due_digests(today=today)
+
+
 def digests_to(mailoutbox, address: str) -> list:
     return [m for m in mailoutbox if address in m.to and "what has changed" in m.subject]
 
@@ -71,7 +82,7 @@ def test_several_changes_make_one_message_for_each_person_by_their_channel(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = send_due_digests(today=TODAY)
+        report = send_after_settling(today=TODAY)
 
     [to_ria] = digests_to(mailoutbox, "ria@example.test")
     assert "We will: We added a second phone line" in to_ria.body
@@ -99,10 +110,10 @@ def test_running_twice_sends_nothing_twice(
 ):
     publish(answer(behind["item"], staff), lead)
     with django_capture_on_commit_callbacks(execute=True):
-        first = send_due_digests(today=TODAY)
+        first = send_after_settling(today=TODAY)
     sent = len(mailoutbox)
     with django_capture_on_commit_callbacks(execute=True):
-        second = send_due_digests(today=TODAY)
+        second = send_after_settling(today=TODAY)
         call_command("send_you_said_digests", date=TODAY.isoformat())
 
     assert first.total == 4
@@ -114,7 +125,7 @@ def test_running_twice_sends_nothing_twice(
     assert DigestDelivery.objects.count() == 4
     # A week later with nothing new, still nothing: a change is told once.
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_due_digests(today=TODAY + timedelta(days=8)).total == 0
+        assert send_after_settling(today=TODAY + timedelta(days=8)).total == 0
 
 
 def test_daily_and_weekly_subscribers_hear_at_their_own_pace(
@@ -122,7 +133,7 @@ def test_daily_and_weekly_subscribers_hear_at_their_own_pace(
 ):
     publish(answer(behind["item"], staff, kind="will"), lead)
     with django_capture_on_commit_callbacks(execute=True):
-        send_due_digests(today=TODAY)
+        send_after_settling(today=TODAY)
     contact = DigestSubscription.objects.get(email="ria@example.test")
     ema = DigestSubscription.objects.get(person=behind["email"])
     assert contact.frequency == ema.frequency == "weekly"
@@ -138,15 +149,15 @@ def test_daily_and_weekly_subscribers_hear_at_their_own_pace(
     )
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        send_due_digests(today=TODAY + timedelta(days=1))
+        send_after_settling(today=TODAY + timedelta(days=1))
     assert [m.to for m in mailoutbox] == [["ema@example.test"]]
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        send_due_digests(today=TODAY + timedelta(days=6))
+        send_after_settling(today=TODAY + timedelta(days=6))
     assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        send_due_digests(today=TODAY + timedelta(days=7))
+        send_after_settling(today=TODAY + timedelta(days=7))
     [weekly] = digests_to(mailoutbox, "ria@example.test")
     assert "Now: Done" in weekly.body
 
@@ -156,7 +167,7 @@ def test_someone_who_stops_the_updates_hears_nothing_more(
 ):
     publish(answer(behind["item"], staff), lead)
     with django_capture_on_commit_callbacks(execute=True):
-        send_due_digests(today=TODAY)
+        send_after_settling(today=TODAY)
     subscription = DigestSubscription.objects.get(email="ria@example.test")
     url = f"/public/demo/you-said-we-did/updates/{subscription.token}/"
 
@@ -169,7 +180,7 @@ def test_someone_who_stops_the_updates_hears_nothing_more(
     publish(answer(WeDid.objects.get().item, staff, kind="did", action="We also answer e-mails"), lead)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        send_due_digests(today=TODAY + timedelta(days=7))
+        send_after_settling(today=TODAY + timedelta(days=7))
     assert digests_to(mailoutbox, "ria@example.test") == []
     assert digests_to(mailoutbox, "ema@example.test")
 
@@ -178,7 +189,49 @@ def test_a_subscription_link_of_another_organisation_is_not_found(
     client, behind, lead, staff, other_organisation
 ):
     publish(answer(behind["item"], staff), lead)
-    send_due_digests(today=TODAY)
+    send_after_settling(today=TODAY)
     subscription = DigestSubscription.objects.get(email="ria@example.test")
 
     assert client.get(f"/public/other/you-said-we-did/updates/{subscription.token}/").status_code == 404
+
+
+def test_a_survey_result_is_followed_only_by_those_who_had_answered_when_it_was_raised(
+    organisation, lead, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    from coproduce.feedback.models import Response
+    from coproduce.yousaid.digests import items_followed
+
+    survey = SurveyFactory(organisation=organisation)
+    question = free_text_question(survey)
+    early = comment(survey, "Too few evening slots", email="early@example.test", question=question)
+    Response.objects.filter(pk=early.response_id).update(submitted_at=timezone.now() - timedelta(days=20))
+    # Answered the same survey after the item was raised: their feedback is not behind it.
+    comment(survey, "Parking is hard", email="later@example.test", question=question)
+    made = item(organisation, lead, source="survey", survey=survey, raised_on=TODAY - timedelta(days=10))
+    publish(answer(made, staff), lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_after_settling(today=TODAY)
+
+    assert digests_to(mailoutbox, "early@example.test")
+    assert digests_to(mailoutbox, "later@example.test") == []
+    assert not DigestSubscription.objects.filter(email="later@example.test").exists()
+    later = DigestSubscription.objects.create(
+        organisation=organisation, kind="contact", email="later@example.test"
+    )
+    assert list(items_followed(later)) == []
+
+
+def test_a_change_waits_until_it_has_settled_so_the_cursor_skips_nothing(
+    behind, lead, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    publish(answer(behind["item"], staff), lead)
+
+    # Just made: a change with a lower id may still be committing elsewhere, so nothing is told yet.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_digests(today=TODAY).total == 0
+    assert DigestSubscription.objects.filter(last_change_id__gt=0).count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_after_settling(today=TODAY).total == 4
+    assert "We did: We added a second phone line" in digests_to(mailoutbox, "ria@example.test")[0].body

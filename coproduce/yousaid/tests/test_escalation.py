@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from coproduce.core.audit import AuditEvent
+from coproduce.core.models import Membership
 from coproduce.core.tests.factories import MembershipFactory
 from coproduce.notifications.models import Notification
 from coproduce.projects.tests.factories import ProjectFactory
@@ -117,3 +118,86 @@ def test_only_executives_get_the_overdue_digest(organisation, lead, everyone, pe
     send_due_digests(today=TODAY)
     assert exec_digests(everyone[person]) == []
     assert exec_digests(everyone["exec"])
+
+
+def test_a_draft_or_returned_promise_past_its_date_does_not_make_an_item_overdue(
+    organisation, lead, staff, exec_
+):
+    made = item(organisation, lead)  # answer-by date four weeks away
+    promise = answer(made, staff, kind="will", due_on=TODAY - timedelta(days=2))
+    executive = membership_of(exec_, organisation)
+
+    assert not selectors.overdue_for_executive(membership=executive, today=TODAY).exists()
+    assert not selectors.item_list(membership=executive, state="overdue", today=TODAY).exists()
+    assert services.escalate_overdue(organisation=organisation, today=TODAY) == (0, 0)
+
+    publish(promise, lead)
+    assert list(selectors.overdue_for_executive(membership=executive, today=TODAY)) == [made]
+
+
+def _queries(run) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured)
+
+
+def test_finding_who_answers_for_overdue_items_costs_the_same_for_1_and_many_executives(
+    organisation, lead, exec_
+):
+    from coproduce.yousaid.digests import subscriptions_sync
+    from coproduce.yousaid.models import DigestSubscription
+
+    def sync():
+        subscriptions_sync(organisation=organisation, today=TODAY)
+
+    late(organisation, lead)
+    one = _queries(sync)
+    for i in range(6):
+        chosen = MembershipFactory(organisation=organisation, roles=["executive"])
+        late(organisation, lead, summary=f"Late {i}", executive=chosen)
+    sponsor = MembershipFactory(organisation=organisation, roles=["executive"])
+    late(
+        organisation,
+        lead,
+        summary="Sponsored",
+        source="project",
+        project=ProjectFactory(organisation=organisation, sponsor=sponsor),
+    )
+    MembershipFactory(organisation=organisation, roles=["executive"])  # answers for the unnamed one
+    MembershipFactory(organisation=organisation, roles=["staff"])  # answers for nothing
+
+    assert _queries(sync) == one
+    # exec_, the six chosen, the sponsor and the new executive; the same as asking one by one.
+    subscribed = set(
+        DigestSubscription.objects.filter(kind="executive").values_list("membership_id", flat=True)
+    )
+    assert len(subscribed) == 9
+    assert subscribed == {
+        m.pk
+        for m in Membership.objects.filter(organisation=organisation).prefetch_related("role_set")
+        if selectors.overdue_for_executive(membership=m, today=TODAY).exists()
+    }
+
+
+def test_the_executive_digest_costs_the_same_for_1_and_many_items(organisation, lead, exec_):
+    from coproduce.yousaid.digests import executive_digest
+    from coproduce.yousaid.models import DigestSubscription
+
+    executive = membership_of(exec_, organisation)
+    subscription = DigestSubscription.objects.create(
+        organisation=organisation, kind="executive", membership=executive
+    )
+
+    def write():
+        items = list(selectors.overdue_for_executive(membership=executive, today=TODAY))
+        executive_digest(subscription, items)
+
+    late(organisation, lead)
+    one = _queries(write)
+    for i in range(10):
+        late(organisation, lead, summary=f"Late {i}")
+
+    assert _queries(write) == one

@@ -186,3 +186,76 @@ def test_an_item_raised_from_a_theme_links_the_comments_staff_confirmed_with_it(
         "Waited months for a call back",
         "Still waiting to hear",
     }
+
+
+def _awaiting(organisation, lead, staff) -> WeDid:
+    draft = answer(item(organisation, lead), staff, kind="did")
+    return services.response_request_approval(
+        response=draft, actor=staff, membership=membership_of(staff, organisation)
+    )
+
+
+def test_staff_changing_the_wording_of_an_answer_waiting_for_approval_send_it_back_to_draft(
+    organisation, lead, staff
+):
+    waiting = _awaiting(organisation, lead, staff)
+    services.response_update(
+        response=waiting,
+        actor=staff,
+        membership=membership_of(staff, organisation),
+        action="We added two phone lines",
+    )
+
+    waiting.refresh_from_db()
+    assert waiting.publication == WeDid.Publication.DRAFT
+    event = AuditEvent.objects.get(action="you_said.answer_updated")
+    assert event.details["back_to_draft"] is True
+
+
+def test_a_lead_changing_the_wording_or_staff_changing_only_the_status_keeps_it_waiting(
+    organisation, lead, staff
+):
+    waiting = _awaiting(organisation, lead, staff)
+    services.response_update(
+        response=waiting, actor=lead, membership=membership_of(lead, organisation), action="Lead's words"
+    )
+    waiting.refresh_from_db()
+    assert waiting.publication == WeDid.Publication.AWAITING
+
+    services.response_update(
+        response=waiting, actor=staff, membership=membership_of(staff, organisation), owner=waiting.owner
+    )
+    waiting.refresh_from_db()
+    assert waiting.publication == WeDid.Publication.AWAITING
+
+
+def test_two_approvals_at_once_publish_once(organisation, lead, admin, staff):
+    waiting = _awaiting(organisation, lead, staff)
+    # Both leads opened the page while it was waiting: each holds the answer as it was then.
+    first, second = WeDid.objects.get(pk=waiting.pk), WeDid.objects.get(pk=waiting.pk)
+
+    publish(first, lead)
+    with pytest.raises(ValidationError, match="already published"):
+        publish(second, admin)
+
+    assert Change.objects.filter(item=waiting.item, kind=Change.Kind.PUBLISHED).count() == 1
+    assert AuditEvent.objects.filter(action="you_said.answer_published").count() == 1
+    assert WeDid.objects.get(pk=waiting.pk).approved_by == lead
+    assert first.is_published and first.published_at is not None
+
+
+def test_publishing_locks_the_answer_while_it_checks_it(organisation, lead, staff, monkeypatch):
+    # Asked of the queryset rather than read from the SQL, so SQLite (which has no row locks and
+    # leaves FOR UPDATE out) checks it too; PostgreSQL then takes the lock.
+    from django.db.models import QuerySet
+
+    locked = []
+    lock = QuerySet.select_for_update
+
+    def recording(queryset, *args, **kwargs):
+        locked.append(queryset.model)
+        return lock(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", recording)
+    publish(_awaiting(organisation, lead, staff), lead)
+    assert WeDid in locked

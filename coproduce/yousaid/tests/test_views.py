@@ -200,3 +200,55 @@ def test_comments_stay_private_only_their_number_is_public(client, organisation,
     board = client.get("/public/demo/you-said-we-did/").text
     assert "Based on 1 comment" in board
     assert "Open later please" not in board
+
+
+def test_staff_are_told_an_edited_answer_must_be_sent_for_approval_again(client, organisation, staff, lead):
+    from coproduce.yousaid import services
+
+    from .factories import membership_of
+
+    made = item(organisation, lead)
+    waiting = answer(made, staff, kind="did")
+    services.response_request_approval(
+        response=waiting, actor=staff, membership=membership_of(staff, organisation)
+    )
+    client.force_login(staff)
+    url = f"/o/demo/you-said/{made.public_id}/answers/{waiting.public_id}/"
+    assert "it goes back to being a draft" in client.get(url).text
+
+    page = client.post(
+        url,
+        {
+            "kind": "did",
+            "action": "We added two phone lines",
+            "owner": membership_of(staff, organisation).pk,
+            "status": "done",
+        },
+        follow=True,
+    )
+
+    assert "ask a lead to approve it again" in page.text
+    assert WeDid.objects.get(pk=waiting.pk).publication == "draft"
+
+
+def test_reading_comments_on_the_linking_page_is_audited(client, admin, values):
+    client.force_login(admin)
+    page = client.get(f"/o/demo/you-said/{values['item']}/comments/")
+
+    assert "Open later please, demo" in page.text
+    event = AuditEvent.objects.get(action="you_said.comments_viewed")
+    assert event.actor == admin
+    assert event.details["comments"] == 1
+
+
+def test_the_public_board_names_its_feeds_for_feed_readers(client, organisation):
+    page = client.get("/public/demo/you-said-we-did/").text
+
+    assert '<link rel="alternate" type="application/atom+xml" title="You said, we did – Demo' in page.replace(
+        organisation.name, "Demo"
+    )
+    assert 'href="/public/demo/you-said-we-did/feed/"' in page
+    assert '<link rel="alternate" type="application/rss+xml"' in page
+    assert 'href="/public/demo/you-said-we-did/rss/"' in page
+    head = page.split("</head>")[0]
+    assert "application/atom+xml" in head and "application/rss+xml" in head
