@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core.audit import audit_log
 from coproduce.core.models import User
+from coproduce.lib.exports import FORMULA_PREFIXES
 from coproduce.people.imports.files import Spreadsheet
 from coproduce.people.imports.mapping import column_name
 
@@ -69,6 +70,8 @@ class ImportRow:
     answers: dict[int, object]
     contact: dict
     problems: list[str] = field(default_factory=list)
+    # From the survey, the row number and the row's values: the same row in a corrected file keeps it.
+    key: str = ""
 
     @property
     def answered(self) -> int:
@@ -169,6 +172,24 @@ def _moment(value: str, now: datetime) -> tuple[datetime | None, str | None]:
     }
 
 
+def _unescaped(value: str) -> str:
+    """Our exports put an apostrophe before a cell that starts like a formula ('=, '-, '+ ...); an
+    exported file imported back loses that one apostrophe again."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def _row_key(survey: Survey, number: int, values: list[str]) -> str:
+    """The row's idempotency key: a row left as it was keeps its key when a corrected file is imported,
+    so it is found, not saved again; a changed row is a new response."""
+    cells = [value.strip() for value in values]
+    while cells and not cells[-1]:
+        cells.pop()  # a file saved again may gain or lose empty cells at the end
+    digest = hashlib.sha256(json.dumps([str(survey.public_id), number, cells]).encode()).hexdigest()
+    return f"import-{digest[:40]}"
+
+
 def responses_check(*, survey: Survey, spreadsheet: Spreadsheet) -> ImportCheck:
     """Every row read and checked against the survey's questions, nothing saved."""
     questions = list(survey.questions.all())
@@ -187,7 +208,7 @@ def responses_check(*, survey: Survey, spreadsheet: Spreadsheet) -> ImportCheck:
             continue
 
         def cell(index: int, values=values) -> str:
-            return values[index].strip() if index < len(values) else ""
+            return _unescaped(values[index].strip()) if index < len(values) else ""
 
         found = {name: cell(index) for index, name in fields.items()}
         row_problems = []
@@ -267,6 +288,7 @@ def responses_check(*, survey: Survey, spreadsheet: Spreadsheet) -> ImportCheck:
                 service=service,
                 answers=answers,
                 contact=contact,
+                key=_row_key(survey, number, values),
                 problems=[
                     _("Row %(n)s: %(problem)s") % {"n": number, "problem": problem}
                     for problem in row_problems
@@ -281,23 +303,32 @@ def responses_check(*, survey: Survey, spreadsheet: Spreadsheet) -> ImportCheck:
 
 
 def responses_import(*, survey: Survey, check: ImportCheck, actor: User) -> tuple[int, int]:
-    """Save the rows without problems, all or none. Each row's key comes from the file and its row number,
-    so importing the same file twice (or pressing the button twice) adds nothing the second time.
-    Answers (new, already there)."""
+    """Save the rows without problems, all or none. Each row's key comes from the survey, its row number
+    and its values, so importing the same file twice (or pressing the button twice, or importing a
+    corrected file) adds nothing for a row already saved. Answers (new, already there)."""
+    from coproduce.themes.services import responses_recorded
+
     created = 0
+    new_ids = []
     with transaction.atomic():
         for row in check.good:
-            _response, made = response_submit(
+            response, made = response_submit(
                 survey=survey,
                 mode=row.mode,
-                idempotency_key=f"import-{check.key}-{row.number}",
+                idempotency_key=row.key,
                 answers=row.answers,
                 entered_by=actor,
                 submitted_at=row.submitted_at,
                 service=row.service,
+                imported=True,
+                themes_hook=False,
                 **row.contact,
             )
             created += made
+            if made:
+                new_ids.append(response.pk)
+        # One themes hook for the lot, after the commit: one risk notification, one suggestion task.
+        responses_recorded(organisation=survey.organisation, response_ids=new_ids)
         audit_log(
             actor=actor,
             organisation=survey.organisation,

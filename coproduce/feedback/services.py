@@ -363,9 +363,15 @@ def response_submit(
     contact_phone: str = "",
     submitted_at: datetime | None = None,
     service: str = "",
+    imported: bool = False,
+    themes_hook: bool = True,
 ) -> tuple[Response, bool]:
     """Save one person's answers, once. The same idempotency key again returns the first response and
-    False, so a double click, a back-and-resubmit or a network retry never counts anyone twice."""
+    False, so a double click, a back-and-resubmit or a network retry never counts anyone twice.
+
+    ``imported``: the row came from a file, so whoever imported it is recorded as entered_by whatever
+    the mode the file gives. ``themes_hook=False`` leaves making theme comments to the caller (an import
+    makes them once for all its rows)."""
     existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
@@ -387,7 +393,7 @@ def response_submit(
         survey=survey,
         mode=mode,
         idempotency_key=idempotency_key,
-        entered_by=entered_by if mode in (Response.Mode.ASSISTED, Response.Mode.PAPER) else None,
+        entered_by=entered_by if imported or mode in (Response.Mode.ASSISTED, Response.Mode.PAPER) else None,
         submitted_at=submitted_at or timezone.now(),
         service=service,
         contact_ok=contact_ok,
@@ -402,7 +408,8 @@ def response_submit(
             for answer in cleaned:
                 answer.response = response
             Answer.objects.bulk_create(cleaned)
-            response_recorded(response)
+            if themes_hook:
+                response_recorded(response)
             if response.entered_by is not None:
                 audit_log(
                     actor=entered_by,

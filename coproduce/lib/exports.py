@@ -25,7 +25,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so Excel opens UTF-8 names correctly
     writer = csv.writer(response)
-    writer.writerow(header)
+    writer.writerow([safe_cell(v) for v in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return response
@@ -37,7 +37,7 @@ def xlsx_response(
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = sheet_title[:31]
-    sheet.append(list(header))
+    sheet.append([safe_cell(v) for v in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

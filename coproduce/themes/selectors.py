@@ -7,7 +7,8 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 
 from coproduce.core.models import Organisation
 from coproduce.feedback.models import Survey
-from coproduce.people.selectors import suppress
+from coproduce.lib.suppression import suppress_with_totals
+from coproduce.people.selectors import SMALL_NUMBER, suppress
 
 from .models import Comment, CommentTheme, Sentiment, Theme
 
@@ -59,10 +60,20 @@ def review_queue(
 
 
 def next_to_review(*, organisation: Organisation, after: Comment | None = None, survey: Survey | None = None):
+    """The comment after ``after`` in queue order (possible risk first, then oldest, then by id), wrapping
+    round to the start at the end, so skipping walks through the whole queue instead of bouncing
+    between two comments."""
     queue = review_queue(organisation=organisation, survey=survey)
-    if after is not None:
-        queue = queue.exclude(pk=after.pk)
-    return queue.first()
+    if after is None:
+        return queue.first()
+    queue = queue.exclude(pk=after.pk)
+    rank = 0 if after.risk == Comment.Risk.FLAGGED else 1
+    later = queue.filter(
+        Q(risk_first__gt=rank)
+        | Q(risk_first=rank, created_at__gt=after.created_at)
+        | Q(risk_first=rank, created_at=after.created_at, pk__gt=after.pk)
+    ).first()
+    return later if later is not None else queue.first()
 
 
 @dataclass
@@ -141,13 +152,16 @@ def theme_summary(
         total = sum(by.values())
         if not theme.is_active and not total:
             continue
+        # The three sentiments add up to the total shown beside them: secondary suppression, or the
+        # total minus the two shown would give the hidden one.
+        positive, neutral, negative = suppress_with_totals(
+            [by.get(Sentiment.POSITIVE, 0), by.get(Sentiment.NEUTRAL, 0), by.get(Sentiment.NEGATIVE, 0)],
+            small=SMALL_NUMBER,
+            total_shown=suppress(total) is not None,
+        )
         rows.append(
             SummaryRow(
-                theme=theme,
-                positive=suppress(by.get(Sentiment.POSITIVE, 0)),
-                neutral=suppress(by.get(Sentiment.NEUTRAL, 0)),
-                negative=suppress(by.get(Sentiment.NEGATIVE, 0)),
-                total=suppress(total),
+                theme=theme, positive=positive, neutral=neutral, negative=negative, total=suppress(total)
             )
         )
     rows.sort(key=lambda row: -(row.total or 0))

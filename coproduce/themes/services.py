@@ -3,7 +3,7 @@
 import hashlib
 import logging
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 _LOADED: OrderedDict = OrderedDict()
 _LOADED_MAX = 8
 RETRAIN_DELAY = timedelta(minutes=2)
+# A run skipped because a later confirmation queued its own still trains when the model is this old.
+RETRAIN_AT_LEAST_EVERY = timedelta(minutes=30)
 
 
 # The framework.
@@ -119,23 +121,30 @@ def theme_set_active(*, theme: Theme, actor: User, active: bool) -> Theme:
 def response_recorded(response: Response) -> None:
     """The hook feedback calls when it saves a response: after the commit, find its written answers,
     flag possible risk at once, and queue suggestions."""
-    transaction.on_commit(partial(_after_response, response.pk))
+    transaction.on_commit(partial(_after_responses, response.survey.organisation_id, [response.pk]))
 
 
-def _after_response(response_id: int) -> None:
+def responses_recorded(*, organisation: Organisation, response_ids: list[int]) -> None:
+    """The same for many responses at once (an import): one hook after the commit, so one risk
+    notification and one suggestion task for the lot."""
+    if response_ids:
+        transaction.on_commit(partial(_after_responses, organisation.pk, list(response_ids)))
+
+
+def _after_responses(organisation_id: int, response_ids: list[int]) -> None:
     try:
-        response = Response.objects.select_related("survey__organisation").get(pk=response_id)
-        answers = Answer.objects.filter(response=response)
-        created = comments_create(organisation=response.survey.organisation, answers=answers)
-    except Exception:  # the response is saved whatever happens here; the queue's sync finds it later
-        logger.exception("Could not make comments for response %s", response_id)
+        organisation = Organisation.objects.get(pk=organisation_id)
+        answers = Answer.objects.filter(
+            response_id__in=response_ids, response__survey__organisation=organisation
+        )
+        created = comments_create(organisation=organisation, answers=answers)
+    except Exception:  # the responses are saved whatever happens here; the queue's sync finds them later
+        logger.exception("Could not make comments for responses %s", response_ids)
         return
     if created:
         from .tasks import suggest_comments
 
-        suggest_comments.enqueue(
-            organisation_id=response.survey.organisation_id, comment_ids=[c.pk for c in created]
-        )
+        suggest_comments.enqueue(organisation_id=organisation_id, comment_ids=[c.pk for c in created])
 
 
 def free_text_answers(organisation: Organisation):
@@ -364,6 +373,16 @@ def comments_suggest(*, organisation: Organisation, comment_ids: list[int] | Non
         comment.suggested_at = now
         labels += [CommentTheme(comment=comment, theme_id=pk, score=score) for pk, score in chosen]
     with transaction.atomic():
+        # A member of staff may have confirmed some while the model worked: lock the rows and write
+        # suggestions only for those still unconfirmed, so a person's judgement is never overwritten.
+        still_open = set(
+            Comment.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in comments])
+            .exclude(status=Comment.Status.CONFIRMED)
+            .values_list("pk", flat=True)
+        )
+        comments = [c for c in comments if c.pk in still_open]
+        labels = [label for label in labels if label.comment.pk in still_open]
         CommentTheme.objects.filter(comment__in=comments).delete()
         CommentTheme.objects.bulk_create(labels)
         Comment.objects.bulk_update(comments, ["status", "sentiment", "suggested", "suggested_at"])
@@ -371,6 +390,22 @@ def comments_suggest(*, organisation: Organisation, comment_ids: list[int] | Non
 
 
 # Reviewing.
+
+
+def comment_viewed(*, comment: Comment, actor: User) -> None:
+    """Someone opened a written answer to review it: reading sensitive words is audited."""
+    audit_log(actor=actor, organisation=comment.organisation, action="theme.comment_viewed", target=comment)
+
+
+def comments_read(*, organisation: Organisation, actor: User, page: int, survey=None, view: str = "") -> None:
+    """Someone read a page of written answers through the API (the words themselves are not logged)."""
+    audit_log(
+        actor=actor,
+        organisation=organisation,
+        action="theme.comments_read",
+        target=survey,
+        details={"page": page, "survey": str(survey.public_id) if survey else None, "view": view},
+    )
 
 
 def comment_confirm(*, comment: Comment, actor: User, theme_ids: list[int], sentiment: str) -> Comment:
@@ -410,19 +445,38 @@ def comment_confirm(*, comment: Comment, actor: User, theme_ids: list[int], sent
                 and comment.suggested.get("sentiment") == sentiment,
             },
         )
-        transaction.on_commit(partial(_queue_retrain, comment.organisation_id))
+        transaction.on_commit(partial(_queue_retrain, comment.organisation_id, comment.confirmed_at))
     return comment
 
 
-def _queue_retrain(organisation_id: int) -> None:
+def _queue_retrain(organisation_id: int, confirmed_at=None) -> None:
     """Retrain a little later, so a reviewer working through the queue causes one training run for a
-    batch of confirmations rather than one per comment (later runs find nothing new and stop)."""
+    batch of confirmations rather than one per comment (see ``retrain_due``)."""
     from .tasks import retrain_organisation
 
     task = retrain_organisation
     if task.get_backend().supports_defer:
         task = task.using(run_after=timezone.now() + RETRAIN_DELAY)
-    task.enqueue(organisation_id=organisation_id)
+    task.enqueue(
+        organisation_id=organisation_id, confirmed_at=confirmed_at.isoformat() if confirmed_at else None
+    )
+
+
+def retrain_due(*, organisation: Organisation, confirmed_at: datetime | None) -> bool:
+    """Whether the run queued by the confirmation at ``confirmed_at`` should train. Not when a later
+    confirmation exists (its own run follows), unless the model is older than RETRAIN_AT_LEAST_EVERY, so
+    a reviewer confirming without a pause still sees the model learn."""
+    if confirmed_at is None:
+        return True
+    later = Comment.objects.filter(
+        organisation=organisation, status=Comment.Status.CONFIRMED, confirmed_at__gt=confirmed_at
+    ).exists()
+    if not later:
+        return True
+    current = (
+        Classifier.objects.filter(organisation=organisation).values_list("trained_at", flat=True).first()
+    )
+    return current is None or current < timezone.now() - RETRAIN_AT_LEAST_EVERY
 
 
 def comment_flag_risk(*, comment: Comment, actor: User, reason: str) -> Comment:
@@ -431,6 +485,8 @@ def comment_flag_risk(*, comment: Comment, actor: User, reason: str) -> Comment:
     if not reason:
         raise ValidationError({"reason": _("Say what worries you about this comment")})
     with transaction.atomic():
+        # Locked and read again: flagging again would wipe the record of what was done.
+        _refuse_if_flagged(Comment.objects.select_for_update().only("risk").get(pk=comment.pk).risk)
         comment.risk = Comment.Risk.FLAGGED
         comment.risk_reasons = [*comment.risk_reasons, f"{_('flagged by staff')}: {reason[:500]}"]
         comment.risk_flagged_at = timezone.now()
@@ -449,6 +505,20 @@ def comment_flag_risk(*, comment: Comment, actor: User, reason: str) -> Comment:
     return comment
 
 
+def _refuse_if_flagged(risk: str) -> None:
+    if risk == Comment.Risk.FLAGGED:
+        raise ValidationError(
+            _("This comment is already flagged as a possible risk. Record what you did about it.")
+        )
+    if risk == Comment.Risk.ACTIONED:
+        raise ValidationError(
+            _(
+                "This comment was already flagged and what was done about it is recorded. "
+                "If you are still worried, follow your safeguarding procedure and tell your lead."
+            )
+        )
+
+
 def comment_record_risk_action(*, comment: Comment, actor: User, action: str, note: str) -> Comment:
     """What a person did about a possible risk. Only this clears the flag from the top of the queue."""
     if comment.risk == Comment.Risk.NONE:
@@ -461,6 +531,9 @@ def comment_record_risk_action(*, comment: Comment, actor: User, action: str, no
             {"note": _("Write what you did and who you told, so the next person knows what happened")}
         )
     with transaction.atomic():
+        # Locked and read again: a second record (a double click, two reviewers) must not replace the first.
+        if Comment.objects.select_for_update().only("risk").get(pk=comment.pk).risk != Comment.Risk.FLAGGED:
+            raise ValidationError(_("What was done about this comment is already recorded"))
         comment.risk = Comment.Risk.ACTIONED
         comment.risk_action = action
         comment.risk_note = note

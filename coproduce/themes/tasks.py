@@ -18,15 +18,21 @@ def suggest_comments(*, organisation_id: int, comment_ids: list[int] | None = No
 
 
 @task()
-def retrain_organisation(*, organisation_id: int) -> bool:
+def retrain_organisation(*, organisation_id: int, confirmed_at: str | None = None) -> bool:
     """Retrain an organisation's model from its confirmed labels. Several confirmations in a row queue
-    several runs; a run finds nothing new after the first and stops."""
+    several runs: a run whose confirmation has a later one skips (that one's run follows), unless the
+    model is getting old."""
+    from datetime import datetime
+
     from coproduce.core.models import Organisation
 
-    from .services import organisation_train
+    from .services import organisation_train, retrain_due
 
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
+        return False
+    moment = datetime.fromisoformat(confirmed_at) if confirmed_at else None
+    if not retrain_due(organisation=organisation, confirmed_at=moment):
         return False
     return organisation_train(organisation=organisation) is not None
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -114,18 +115,22 @@ def queue_sync(request: HttpRequest) -> HttpResponse:
     return redirect("themes:review-queue", org=request.organisation.slug)
 
 
-def _next_url(request: HttpRequest, comment: Comment | None) -> str:
+def _next_url(request: HttpRequest, comment: Comment | None, survey=None) -> str:
+    """The next page of the review, keeping the queue's survey filter (?survey=) if there is one."""
     if comment is None:
-        return reverse("themes:review-queue", kwargs={"org": request.organisation.slug})
-    return reverse(
-        "themes:comment-review", kwargs={"org": request.organisation.slug, "comment": comment.public_id}
-    )
+        url = reverse("themes:review-queue", kwargs={"org": request.organisation.slug})
+    else:
+        url = reverse(
+            "themes:comment-review", kwargs={"org": request.organisation.slug, "comment": comment.public_id}
+        )
+    return f"{url}?{urlencode({'survey': survey.public_id})}" if survey is not None else url
 
 
 @organisation_view(permission=permissions.can_review_comments)
 @require_http_methods(["GET", "POST"])
 def comment_review(request: HttpRequest, comment) -> HttpResponse:
     comment = get_comment_for(request, comment)
+    survey = survey_from_query(request, request.GET.get("survey"))
     themes = list(selectors.theme_list(organisation=request.organisation, active_only=True))
     labels = list(comment.labels.select_related("theme").order_by("-score", "theme__position"))
     form = ReviewForm(
@@ -144,12 +149,19 @@ def comment_review(request: HttpRequest, comment) -> HttpResponse:
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, _("Themes saved. Here is the next comment."))
-            following = selectors.next_to_review(organisation=request.organisation, after=comment)
-            if following is None:
-                messages.success(request, _("Themes saved. There are no more comments to review."))
-            return redirect(_next_url(request, following))
-    following = selectors.next_to_review(organisation=request.organisation, after=comment)
+            following = selectors.next_to_review(
+                organisation=request.organisation, after=comment, survey=survey
+            )
+            messages.success(
+                request,
+                _("Themes saved. Here is the next comment.")
+                if following is not None
+                else _("Themes saved. There are no more comments to review."),
+            )
+            return redirect(_next_url(request, following, survey))
+    if request.method == "GET":
+        services.comment_viewed(comment=comment, actor=request.user)
+    following = selectors.next_to_review(organisation=request.organisation, after=comment, survey=survey)
     return render(
         request,
         "themes/comment_review.html",
@@ -159,7 +171,8 @@ def comment_review(request: HttpRequest, comment) -> HttpResponse:
             "form": form,
             "risk_form": RiskActionForm(),
             "flag_form": RiskFlagForm(),
-            "next_url": _next_url(request, following) if following else "",
+            "next_url": _next_url(request, following, survey) if following else "",
+            "survey": survey,
         },
     )
 
@@ -168,6 +181,7 @@ def comment_review(request: HttpRequest, comment) -> HttpResponse:
 @require_POST
 def comment_risk(request: HttpRequest, comment) -> HttpResponse:
     comment = get_comment_for(request, comment)
+    survey = survey_from_query(request, request.GET.get("survey"))
     form = RiskActionForm(request.POST)
     if form.is_valid():
         try:
@@ -176,23 +190,31 @@ def comment_risk(request: HttpRequest, comment) -> HttpResponse:
             add_validation_errors(form, error)
         else:
             messages.success(request, _("What you did is recorded"))
-            return redirect(_next_url(request, comment))
-    return _review_with_errors(request, comment, risk_form=form)
+            return redirect(_next_url(request, comment, survey))
+    return _review_with_errors(request, comment, survey, risk_form=form)
 
 
 @organisation_view(permission=permissions.can_review_comments)
 @require_POST
 def comment_flag(request: HttpRequest, comment) -> HttpResponse:
     comment = get_comment_for(request, comment)
+    survey = survey_from_query(request, request.GET.get("survey"))
     form = RiskFlagForm(request.POST)
     if form.is_valid():
-        services.comment_flag_risk(comment=comment, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Flagged as a possible risk. Leads have been told."))
-        return redirect(_next_url(request, comment))
-    return _review_with_errors(request, comment, flag_form=form)
+        try:
+            services.comment_flag_risk(
+                comment=comment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+            comment.refresh_from_db()  # show the flag someone else recorded meanwhile
+        else:
+            messages.success(request, _("Flagged as a possible risk. Leads have been told."))
+            return redirect(_next_url(request, comment, survey))
+    return _review_with_errors(request, comment, survey, flag_form=form)
 
 
-def _review_with_errors(request: HttpRequest, comment: Comment, **forms) -> HttpResponse:
+def _review_with_errors(request: HttpRequest, comment: Comment, survey=None, **forms) -> HttpResponse:
     themes = list(selectors.theme_list(organisation=request.organisation, active_only=True))
     labels = list(comment.labels.select_related("theme").order_by("-score", "theme__position"))
     context = {
@@ -205,6 +227,7 @@ def _review_with_errors(request: HttpRequest, comment: Comment, **forms) -> Http
         "risk_form": RiskActionForm(),
         "flag_form": RiskFlagForm(),
         "next_url": "",
+        "survey": survey,
         **forms,
     }
     return render(request, "themes/comment_review.html", context, status=400)
@@ -227,9 +250,9 @@ def summary(request: HttpRequest) -> HttpResponse:
         categories=[row.theme.name for row in shown],
         # A suppressed count draws no bar: the table says "fewer than 5".
         series={
-            str(Sentiment.POSITIVE.label): [row.positive or 0 for row in shown],
-            str(Sentiment.NEUTRAL.label): [row.neutral or 0 for row in shown],
-            str(Sentiment.NEGATIVE.label): [row.negative or 0 for row in shown],
+            str(Sentiment.POSITIVE.label): ["" if row.positive is None else row.positive for row in shown],
+            str(Sentiment.NEUTRAL.label): ["" if row.neutral is None else row.neutral for row in shown],
+            str(Sentiment.NEGATIVE.label): ["" if row.negative is None else row.negative for row in shown],
         },
     )
     from coproduce.feedback.selectors import survey_list

@@ -75,6 +75,21 @@ def test_the_themes_forms_with_errors_are_accessible(tab, comments, lead):
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose what you did")
     tab.check()
 
+    # The flag form's error is inside the "Worried about this comment?" details: it comes back open, so
+    # the error summary's link reaches a visible box.
+    unflagged = comments.filter(risk=Comment.Risk.NONE).first()
+    tab.goto(f"/o/demo/themes/comments/{unflagged.public_id}/")
+    tab.expected_error_urls.add(tab.url(f"/o/demo/themes/comments/{unflagged.public_id}/flag/"))
+    page.get_by_text("Worried about this comment?").click()
+    page.get_by_role("button", name="Flag a possible risk").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Say what worries you")
+    expect(page.locator("input[name=reason]")).to_be_visible()  # open before anything is clicked
+    page.locator(".nhsuk-error-summary a").filter(has_text="Say what worries you").click()
+    expect(page.locator("input[name=reason]")).to_be_visible()
+    expect(page.locator("input[name=reason]")).to_be_focused()
+    tab.check()
+
 
 def test_an_executive_s_theme_summary_is_accessible(tab, comments, exec_):
     tab.sign_in(exec_.email)

@@ -12,7 +12,6 @@ from pydantic import AfterValidator, BeforeValidator
 
 from coproduce.core import permissions, selectors
 from coproduce.core.models import Membership, Role
-from coproduce.core.scoping import SLUG_RE  # noqa: F401 - TEMP re-export until every router imports it from scoping
 
 from ..access import membership_or_404
 from ..fields import blank_as_none
@@ -139,7 +138,3 @@ def member_list(request: HttpRequest, slug: str, role: RoleFilter = None, q: Sea
     if not permissions.can_manage_members(membership):
         raise HttpError(403, "Only organisation admins can list members.")
     return selectors.membership_list(organisation=membership.organisation, role=role or "", search=q)
-
-
-# TEMP: the name another router imported from here before the door moved to ..access.
-get_membership_or_404 = membership_or_404

@@ -17,18 +17,26 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, ConfigDict
 
 from coproduce.core.audit import audit_log
+from coproduce.core.scoping import SLUG_RE
 from coproduce.feedback import permissions, selectors, services
 from coproduce.feedback.access import get_survey_for
 from coproduce.feedback.models import QuestionKind, Response, Survey
 from coproduce.feedback.submission import new_idempotency_key, rate_limited, started_token, too_fast
 from coproduce.feedback.survey_templates import TEMPLATES
 
+from ..access import organisation_door
+from ..fields import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    FilterDay,
+    date_field,
+    named_choices,
+    required_text_field,
+    storable,
+    text_field,
+)
 from ..pagination import Pagination
 from ..schemas import ErrorOut, ValidationErrorOut
-from .core import SLUG_RE
-from .involvement import READ_ERRORS, WRITE_ERRORS, FilterDay, _day, _membership, _named
-from .people import _storable, _text
-from .projects import _required_text
 
 router = Router(tags=["feedback"])
 
@@ -40,26 +48,26 @@ RESPONSES_REFUSAL = (
 RESULTS_REFUSAL = "Only organisation admins, involvement leads and executives can see survey results."
 SUPPRESSED = "null means fewer than 5, or hidden so that a small number cannot be worked out from the rest"
 
-SurveyStatus = _named(Survey.Status, "SurveyStatus")
-ResponseMode = _named(Response.Mode, "ResponseMode")
-QuestionKindName = _named(QuestionKind, "QuestionKind")
+SurveyStatus = named_choices(Survey.Status, "SurveyStatus")
+ResponseMode = named_choices(Response.Mode, "ResponseMode")
+QuestionKindName = named_choices(QuestionKind, "QuestionKind")
 TemplateName = StrEnum("SurveyTemplate", {code.upper(): code for code in TEMPLATES})
 
 
 # --- Input ---------------------------------------------------------------------------------------
 
-Title = _required_text(
+Title = required_text_field(
     200, "At most 200 characters", "Enter a title, for example 'Your experience of the crisis team'"
 )
-About = _text(200, "The service or team it is about, at most 200 characters")
-ServiceName = _text(200, "A service or team, at most 200 characters")
-Welcome = _text(10_000, "Shown above the questions, at most 10,000 characters")
-ThankYou = _text(10_000, "Shown after someone sends their answers, at most 10,000 characters")
-AnswerText = _text(
+About = text_field(200, "The service or team it is about, at most 200 characters")
+ServiceName = text_field(200, "A service or team, at most 200 characters")
+Welcome = text_field(10_000, "Shown above the questions, at most 10,000 characters")
+ThankYou = text_field(10_000, "Shown after someone sends their answers, at most 10,000 characters")
+AnswerText = text_field(
     services.MAX_TEXT_ANSWER, f"A written answer, at most {services.MAX_TEXT_ANSWER} characters"
 )
 ShortText = Annotated[
-    str, AfterValidator(_storable), Field(max_length=200, json_schema_extra={"pattern": "^[^\\x00]*$"})
+    str, AfterValidator(storable), Field(max_length=200, json_schema_extra={"pattern": "^[^\\x00]*$"})
 ]
 
 
@@ -82,8 +90,8 @@ class SurveyCreateIn(Schema):
     )
     welcome: Welcome = Field("", description="Leave empty to use the template's")
     thank_you: ThankYou = Field("", description="Leave empty to use the template's")
-    opens_on: _day("The first day it takes answers") | None = None
-    closes_on: _day("The last day it takes answers: on or after opens_on") | None = None
+    opens_on: date_field("The first day it takes answers") | None = None
+    closes_on: date_field("The last day it takes answers: on or after opens_on") | None = None
     is_public: bool = Field(True, description="Anyone with the link can answer, without signing in")
 
 
@@ -92,7 +100,7 @@ class SurveyResultsFilters(Schema):
     end: FilterDay = Field(None, description="Only responses sent on or before this day (YYYY-MM-DD)")
     service: Annotated[
         str,
-        AfterValidator(_storable),
+        AfterValidator(storable),
         Field(
             "",
             max_length=200,
@@ -141,9 +149,11 @@ class SurveySubmissionIn(Schema):
     answers: list[SurveyAnswerIn] = Field([], max_length=500)
     service: ServiceName = Field("", description="One of the survey's service_choices, or empty")
     contact_ok: bool = Field(False, description="They are happy to be contacted about their feedback")
-    contact_name: _text(200, "Only kept with contact_ok") = ""
-    contact_email: _text(254, "Only kept with contact_ok; an email address or a phone number is needed") = ""
-    contact_phone: _text(40, "Only kept with contact_ok") = ""
+    contact_name: text_field(200, "Only kept with contact_ok") = ""
+    contact_email: text_field(
+        254, "Only kept with contact_ok; an email address or a phone number is needed"
+    ) = ""
+    contact_phone: text_field(40, "Only kept with contact_ok") = ""
 
 
 # --- Output --------------------------------------------------------------------------------------
@@ -366,7 +376,7 @@ def _answers(survey: Survey, payload: SurveySubmissionIn) -> dict[int, object]:
 )
 @paginate(Pagination)
 def survey_list(request: HttpRequest, slug: str):
-    membership = _membership(request, slug)
+    membership = organisation_door(request, slug)
     return selectors.survey_list(
         organisation=membership.organisation, include_drafts=permissions.can_manage_surveys(membership)
     ).order_by("status", "-created_at", "-id")
@@ -378,7 +388,7 @@ def survey_list(request: HttpRequest, slug: str):
     summary="Create a survey as a draft, from a template or empty (admins and involvement leads)",
 )
 def survey_create(request: HttpRequest, slug: str, payload: SurveyCreateIn):
-    membership = _membership(request, slug, permissions.can_manage_surveys, SURVEY_WRITE_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_manage_surveys, SURVEY_WRITE_REFUSAL)
     fields = payload.model_dump(exclude={"template"})
     if payload.template is None:
         survey = services.survey_create(organisation=membership.organisation, actor=request.user, **fields)
@@ -397,7 +407,7 @@ def survey_create(request: HttpRequest, slug: str, payload: SurveyCreateIn):
     summary="One survey with its questions (drafts for admins and involvement leads)",
 )
 def survey_detail(request: HttpRequest, slug: str, survey_id: UUID):
-    _membership(request, slug)
+    organisation_door(request, slug)
     return get_survey_for(request, survey_id)
 
 
@@ -409,7 +419,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: UUID):
 )
 @paginate(Pagination)
 def response_list(request: HttpRequest, slug: str, survey_id: UUID, filters: Query[SurveyResultsFilters]):
-    membership = _membership(request, slug, permissions.can_export_responses, RESPONSES_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_export_responses, RESPONSES_REFUSAL)
     survey = get_survey_for(request, survey_id)
     audit_log(
         actor=request.user,
@@ -437,7 +447,7 @@ def response_list(request: HttpRequest, slug: str, survey_id: UUID, filters: Que
     "numbers hidden as on the page (admins, involvement leads, executives)",
 )
 def survey_results(request: HttpRequest, slug: str, survey_id: UUID, filters: Query[SurveyResultsFilters]):
-    _membership(request, slug, permissions.can_view_survey_results, RESULTS_REFUSAL)
+    organisation_door(request, slug, permissions.can_view_survey_results, RESULTS_REFUSAL)
     survey = get_survey_for(request, survey_id)
     return _results(selectors.survey_results(survey=survey, **filters.model_dump()))
 

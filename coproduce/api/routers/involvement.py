@@ -983,8 +983,3 @@ def involvement_report(request: HttpRequest, slug: str, period: Query[ReportPeri
     membership = organisation_door(request, slug, permissions.can_view_involvement_report, REPORT_REFUSAL)
     start, end = _report_period(period)
     return _report(reports.involvement_report(organisation=membership.organisation, start=start, end=end))
-
-
-# TEMP: the names other routers imported from here before the rules moved to ..fields; removed once
-# every router imports from there.
-_day, _membership, _named, _required_text = date_field, organisation_door, named_choices, required_text_field

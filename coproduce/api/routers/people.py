@@ -546,13 +546,3 @@ def group_member_list(request: HttpRequest, slug: str, group_id: UUID):
     organisation_door(request, slug, permissions.can_view_group_members, GROUP_MEMBERS_REFUSAL)
     group = get_group_for(request, group_id)
     return selectors.group_members(group=group)
-
-
-# TEMP: the names other routers imported from here before the rules moved to ..fields; removed once
-# every router imports from there.
-_blank_as_none, _no_defaults_in_schema, _storable, _text = (
-    blank_as_none,
-    no_defaults_in_schema,
-    storable,
-    text_field,
-)

@@ -867,7 +867,3 @@ def scorecard(request: HttpRequest, slug: str, project_id: UUID):
     organisation_door(request, slug)
     access = _access(request, project_id, "view")
     return _scorecard(_project_scorecard(access.project))
-
-
-# TEMP: a name another router imported from here before the rules moved to ..fields.
-_required_text = required_text_field

@@ -2,45 +2,31 @@
 confirming or correcting them. Thin: the same permission checks, access helpers, selectors and
 services as the pages."""
 
-from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from coproduce.core.models import Membership
 from coproduce.feedback.models import Survey
 from coproduce.themes import permissions, selectors, services
 from coproduce.themes.access import get_comment_for
 from coproduce.themes.models import Comment, Sentiment
 
+from ..access import organisation_door
+from ..fields import READ_ERRORS, WRITE_ERRORS
 from ..pagination import Pagination
-from ..schemas import ErrorOut, ValidationErrorOut
-from .core import get_membership_or_404
 
 router = Router(tags=["themes"])
 
 THEMES_REFUSAL = "Only organisation admins, involvement leads, staff and executives can see themes."
 REVIEW_REFUSAL = "Only organisation admins, involvement leads and staff can read and check written comments."
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {400: ErrorOut, **READ_ERRORS}
 
 SentimentName = StrEnum("SentimentName", {m.name: m.value for m in Sentiment})
 CommentStatus = StrEnum("CommentStatus", {m.name: m.value for m in Comment.Status})
 RiskStatus = StrEnum("RiskStatus", {m.name: m.value for m in Comment.Risk})
-
-
-def _membership(request: HttpRequest, slug: str, permission: Callable[[Membership], bool], refusal: str):
-    membership = get_membership_or_404(request, slug)
-    if not permission(membership):
-        raise HttpError(403, refusal)
-    request.organisation = membership.organisation
-    request.membership = membership
-    return membership
 
 
 class ThemeOut(Schema):
@@ -140,7 +126,7 @@ def _survey(request: HttpRequest, public_id: UUID | None):
     "/orgs/{slug}/themes", response={200: list[ThemeOut], **READ_ERRORS}, summary="The theme framework"
 )
 def theme_list(request: HttpRequest, slug: str):
-    membership = _membership(request, slug, permissions.can_view_theme_summary, THEMES_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_view_theme_summary, THEMES_REFUSAL)
     return [
         {
             "id": theme.pk,
@@ -160,7 +146,7 @@ def theme_list(request: HttpRequest, slug: str):
     summary="Comments per theme and sentiment, fewer than 5 shown as null",
 )
 def theme_summary(request: HttpRequest, slug: str, survey: UUID | None = None, checked_only: bool = False):
-    membership = _membership(request, slug, permissions.can_view_theme_summary, THEMES_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_view_theme_summary, THEMES_REFUSAL)
     chosen = _survey(request, survey)
     if chosen is NO_SURVEY:
         return {"comments": 0, "checked": 0, "rows": []}
@@ -191,7 +177,7 @@ def theme_summary(request: HttpRequest, slug: str, survey: UUID | None = None, c
 )
 @paginate(Pagination)
 def comment_list(request: HttpRequest, slug: str, filters: Query[CommentFilters]):
-    membership = _membership(request, slug, permissions.can_review_comments, REVIEW_REFUSAL)
+    membership = organisation_door(request, slug, permissions.can_review_comments, REVIEW_REFUSAL)
     chosen = _survey(request, filters.survey)
     comments = selectors.review_queue(
         organisation=membership.organisation,
@@ -200,6 +186,14 @@ def comment_list(request: HttpRequest, slug: str, filters: Query[CommentFilters]
     )
     if chosen is NO_SURVEY:
         comments = comments.none()
+    page = request.GET.get("page", "1")
+    services.comments_read(
+        organisation=membership.organisation,
+        actor=request.user,
+        page=int(page) if page.isdigit() else 1,
+        survey=None if chosen is NO_SURVEY else chosen,
+        view=filters.view,
+    )
     return _LazyComments(comments)
 
 
@@ -225,7 +219,7 @@ class _LazyComments:
     summary="Confirm or correct a comment's themes and sentiment (staff); the model learns from it",
 )
 def comment_labels(request: HttpRequest, slug: str, comment_id: UUID, payload: LabelsIn):
-    _membership(request, slug, permissions.can_review_comments, REVIEW_REFUSAL)
+    organisation_door(request, slug, permissions.can_review_comments, REVIEW_REFUSAL)
     comment = get_comment_for(request, comment_id)
     # A theme of another organisation or a retired one is refused with 422 by the api's handler.
     services.comment_confirm(
