@@ -372,10 +372,17 @@ class ExpressionOfInterest(models.Model):
 
 
 class Letter(models.Model):
-    """A letter the lead prints and posts, for people we contact by post."""
+    """Something the lead tells someone by hand: a letter to print and post, or a call (or a text
+    message) to make, for people who are not contacted by email or in the app."""
+
+    class Channel(models.TextChoices):
+        POST = "post", _("Letter by post")
+        PHONE = "phone", _("Phone call")
+        SMS = "sms", _("Text message (SMS)")
 
     organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="letters")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="letters")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.POST)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)

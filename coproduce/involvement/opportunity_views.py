@@ -281,12 +281,24 @@ def opportunity_announce(request: HttpRequest, opportunity) -> HttpResponse:
 @organisation_view(permission=permissions.can_manage_activities)
 @require_http_methods(["GET", "POST"])
 def letters(request: HttpRequest) -> HttpResponse:
-    """Letters to print and post, for people who are contacted by post."""
+    """Letters to print and post, and calls or texts to make, for people not reached by email or app."""
     pending = Letter.objects.filter(
         organisation=request.organisation, printed_at__isnull=True
     ).select_related("person")
     if request.method == "POST":
-        count = services.letters_mark_printed(organisation=request.organisation, actor=request.user)
-        messages.success(request, _("%(count)s letters marked as printed") % {"count": count})
+        calls = request.POST.get("done") == "calls"
+        count = services.letters_mark_printed(
+            organisation=request.organisation, actor=request.user, calls=calls
+        )
+        message = _("%(count)s calls marked as made") if calls else _("%(count)s letters marked as printed")
+        messages.success(request, message % {"count": count})
         return redirect("involvement:letters", org=request.organisation.slug)
-    return render(request, "involvement/letters.html", {"letters": pending})
+    pending = list(pending)
+    return render(
+        request,
+        "involvement/letters.html",
+        {
+            "letters": [letter for letter in pending if letter.channel == Letter.Channel.POST],
+            "calls": [letter for letter in pending if letter.channel != Letter.Channel.POST],
+        },
+    )

@@ -240,23 +240,43 @@ def volunteer_hours_log(*, placement: Placement, actor: User, worked_on, hours: 
 
 def tell_person(*, person: Person, subject: str, body: str, url: str = "") -> str:
     """Tell someone something by the channel they prefer: in-app and email for account holders, email
-    for people with only an address, and a letter on the lead's print list for people contacted by post."""
+    for people with only an address, a letter on the lead's print list for people contacted by post,
+    and a call (or text) on the same list for people who prefer the phone."""
     from functools import partial
 
     from coproduce.notifications.services import notify
     from coproduce.notifications.tasks import send_email
 
+    def on_the_list(channel: str) -> str:
+        Letter.objects.create(
+            organisation=person.organisation, person=person, channel=channel, subject=subject, body=body
+        )
+        return "letter" if channel == Letter.Channel.POST else channel
+
+    can_post = person.contact_by_post and person.address.strip()
+    phone_ways = [m for m in ("phone", "sms") if getattr(person, f"contact_by_{m}") and person.phone.strip()]
+    # Account holders are told in the app (and by email) unless they asked for post, as before.
     if person.user_id and person.preferred_contact != "post":
         notify(
             organisation=person.organisation, recipients=[person.user], subject=subject, body=body, url=url
         )
         return "notification"
-    if person.email and person.contact_by_email and person.preferred_contact != "post":
+    if person.preferred_contact == "post" and can_post:
+        return on_the_list(Letter.Channel.POST)
+    if person.preferred_contact in phone_ways:
+        return on_the_list(person.preferred_contact)
+    if person.email and person.contact_by_email:
         transaction.on_commit(partial(send_email.enqueue, subject=subject, body=body, to=[person.email]))
         return "email"
-    if person.contact_by_post and person.address.strip():
-        Letter.objects.create(organisation=person.organisation, person=person, subject=subject, body=body)
-        return "letter"
+    if can_post:
+        return on_the_list(Letter.Channel.POST)
+    if phone_ways:
+        return on_the_list(phone_ways[0])
+    if person.user_id:  # prefers a way we cannot use: the app still reaches them
+        notify(
+            organisation=person.organisation, recipients=[person.user], subject=subject, body=body, url=url
+        )
+        return "notification"
     return "none"
 
 
@@ -454,12 +474,17 @@ def selection_confirm(
         )
 
 
-def letters_mark_printed(*, organisation: Organisation, actor: User) -> int:
-    from django.utils import timezone
-
+def letters_mark_printed(*, organisation: Organisation, actor: User, calls: bool = False) -> int:
+    """Mark the letters as printed, or (calls=True) the calls and texts as made."""
+    channels = [Letter.Channel.PHONE, Letter.Channel.SMS] if calls else [Letter.Channel.POST]
     with transaction.atomic():
-        count = Letter.objects.filter(organisation=organisation, printed_at__isnull=True).update(
-            printed_at=timezone.now()
+        count = Letter.objects.filter(
+            organisation=organisation, printed_at__isnull=True, channel__in=channels
+        ).update(printed_at=timezone.now())
+        audit_log(
+            actor=actor,
+            organisation=organisation,
+            action="calls.made" if calls else "letters.printed",
+            details={"count": count},
         )
-        audit_log(actor=actor, organisation=organisation, action="letters.printed", details={"count": count})
     return count

@@ -221,3 +221,55 @@ def test_an_opportunity_closed_early_does_not_give_its_future_closing_date(organ
         )
     assert "This opportunity has closed" in str(refused.value)
     assert str(chance.closes_on.year) not in str(refused.value)
+
+
+def test_people_who_prefer_the_phone_are_on_the_call_list_and_the_lead_marks_it_done(
+    client, organisation, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    by_phone = PersonFactory(
+        organisation=organisation,
+        full_name="Pat Phone",
+        email="pat@example.org",
+        contact_by_email=True,
+        contact_by_phone=True,
+        phone="07700 900123",
+        preferred_contact="phone",
+    )
+    by_text = PersonFactory(
+        organisation=organisation,
+        email="",
+        contact_by_sms=True,
+        phone="07700 900456",
+        preferred_contact="sms",
+    )
+    no_number = PersonFactory(
+        organisation=organisation, email="", contact_by_phone=True, preferred_contact="phone"
+    )
+    by_post = PersonFactory(
+        organisation=organisation,
+        email="",
+        contact_by_post=True,
+        address="1 Mill Lane",
+        preferred_contact="post",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        told = [
+            services.tell_person(person=p, subject="Hello", body="News")
+            for p in (by_phone, by_text, no_number)
+        ]
+        services.tell_person(person=by_post, subject="A letter", body="News")
+    assert told == ["phone", "sms", "none"]
+    assert not mailoutbox  # the phone was preferred over email
+    assert set(Letter.objects.values_list("person", "channel")) == {
+        (by_phone.pk, "phone"),
+        (by_text.pk, "sms"),
+        (by_post.pk, "post"),
+    }
+
+    client.force_login(lead)
+    page = client.get("/o/demo/opportunities/letters/").text
+    assert "Pat Phone" in page and "07700 900123" in page and "Text message (SMS)" in page
+    client.post("/o/demo/opportunities/letters/", {"done": "calls"})
+    assert list(Letter.objects.filter(printed_at__isnull=True).values_list("channel", flat=True)) == ["post"]
+    client.post("/o/demo/opportunities/letters/", {"done": "letters"})
+    assert not Letter.objects.filter(printed_at__isnull=True).exists()

@@ -235,3 +235,22 @@ def test_a_change_waits_until_it_has_settled_so_the_cursor_skips_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_after_settling(today=TODAY).total == 4
     assert "We did: We added a second phone line" in digests_to(mailoutbox, "ria@example.test")[0].body
+
+
+def test_a_group_member_who_prefers_the_phone_is_on_the_leads_call_list(
+    organisation, lead, behind, django_capture_on_commit_callbacks
+):
+    by_phone = people.person_create(
+        organisation=organisation,
+        actor=lead,
+        full_name="Phil Phone",
+        phone="07700 900789",
+        contact_by_phone=True,
+        preferred_contact="phone",
+    )
+    people.group_member_add(group=behind["group"], person=by_phone, role="member", actor=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = send_after_settling(today=TODAY)
+    [call] = Letter.objects.filter(person=by_phone)
+    assert call.channel == "phone" and "Recorded: It is hard to get through on the phone" in call.body
+    assert report.sent["phone"] == 1
