@@ -220,10 +220,18 @@ def _tell_reviewers_about_risk(organisation: Organisation, comments: list[Commen
     )
 
 
+SYNC_BATCH = 500
+
+
 def comments_sync(*, organisation: Organisation, actor: User | None = None) -> int:
     """Catch up: comments for written answers that have none (answers from before themes existed, or a
-    missed hook), then queue suggestions for every comment still waiting."""
-    created = comments_create(organisation=organisation, answers=free_text_answers(organisation))
+    missed hook), a batch at a time so a big backlog never holds one long transaction, then queue
+    suggestions for every comment still waiting. Run by a task (`sync_comments`), not in a request."""
+    without = free_text_answers(organisation).filter(theme_comment__isnull=True).order_by("pk")
+    created, last = [], 0
+    while batch := list(without.filter(pk__gt=last).values_list("pk", flat=True)[:SYNC_BATCH]):
+        created += comments_create(organisation=organisation, answers=Answer.objects.filter(pk__in=batch))
+        last = batch[-1]
     if Comment.objects.filter(organisation=organisation, status=Comment.Status.WAITING).exists():
         from .tasks import suggest_comments
 

@@ -18,6 +18,20 @@ def suggest_comments(*, organisation_id: int, comment_ids: list[int] | None = No
 
 
 @task()
+def sync_comments(*, organisation_id: int, actor_id: int | None = None) -> int:
+    """Add written answers that have no comment yet to the review queue (a backlog can be thousands)."""
+    from coproduce.core.models import Organisation, User
+
+    from .services import comments_sync
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return comments_sync(organisation=organisation, actor=actor)
+
+
+@task()
 def retrain_organisation(*, organisation_id: int, confirmed_at: str | None = None) -> bool:
     """Retrain an organisation's model from its confirmed labels. Several confirmations in a row queue
     several runs: a run whose confirmation has a later one skips (that one's run follows), unless the

@@ -106,11 +106,21 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @organisation_view(permission=permissions.can_review_comments)
 @require_POST
 def queue_sync(request: HttpRequest) -> HttpResponse:
-    made = services.comments_sync(organisation=request.organisation, actor=request.user)
+    from functools import partial
+
+    from django.db import transaction
+
+    from .tasks import sync_comments
+
+    transaction.on_commit(
+        partial(sync_comments.enqueue, organisation_id=request.organisation.pk, actor_id=request.user.pk)
+    )
     messages.success(
         request,
-        _("%(count)s written answer(s) added to the queue. Suggestions follow in a moment.")
-        % {"count": made},
+        _(
+            "The written answers are being added to the queue in the background, with suggestions. "
+            "Refresh this page in a minute to see them."
+        ),
     )
     return redirect("themes:review-queue", org=request.organisation.slug)
 

@@ -66,3 +66,26 @@ def test_the_data_migration_gives_existing_organisations_the_framework_once(orga
 
     codes = list(Theme.objects.filter(organisation=organisation).values_list("code", flat=True))
     assert sorted(codes) == sorted(DEFAULT_CODES)
+
+
+def test_answers_from_before_themes_join_the_queue_in_batches_by_a_task(
+    client, organisation, lead, starter, monkeypatch, django_capture_on_commit_callbacks
+):
+    from coproduce.feedback.models import QuestionKind
+    from coproduce.feedback.tests.factories import QuestionFactory, SurveyFactory, respond
+    from coproduce.themes import services
+
+    monkeypatch.setattr(services, "SYNC_BATCH", 2)
+    survey = SurveyFactory(organisation=organisation)
+    question = QuestionFactory(survey=survey, kind=QuestionKind.FREE_TEXT, text="Why?", choices=[])
+    texts = ["Kind staff", "Long wait", "Good food", "Noisy ward", "Clear letters"]
+    for text in texts:
+        respond(survey, {question: text})  # saved without the hook, as before themes existed
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post("/o/demo/themes/review/sync/", follow=True)
+    assert "being added to the queue in the background" in page.text
+    assert sorted(
+        Comment.objects.filter(organisation=organisation).values_list("answer__text", flat=True)
+    ) == sorted(texts)
+    assert services.comments_sync(organisation=organisation) == 0  # nothing twice

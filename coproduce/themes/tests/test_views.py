@@ -121,13 +121,16 @@ def test_a_reviewer_records_what_they_did_about_a_risk(client, staff, framework)
     assert "Called the safeguarding team" in page and "Jo Staff" in page
 
 
-def test_answers_from_before_themes_are_added_to_the_queue(client, lead, framework):
+def test_answers_from_before_themes_are_added_to_the_queue(
+    client, lead, framework, django_capture_on_commit_callbacks
+):
     written_comments(framework, ["Great staff"])
     Comment.objects.all().delete()
     client.force_login(lead)
     assert "1 written answer is not in the queue yet" in client.get("/o/demo/themes/review/").content.decode()
 
-    client.post("/o/demo/themes/review/sync/")
+    with django_capture_on_commit_callbacks(execute=True):  # the background task, run at once in tests
+        client.post("/o/demo/themes/review/sync/")
 
     assert Comment.objects.filter(organisation=framework).count() == 1
 
