@@ -381,7 +381,13 @@ class Letter(models.Model):
         SMS = "sms", _("Text message (SMS)")
 
     organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="letters")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="letters")
+    # Someone on the register; or, for a call only, someone who left a name and number with their
+    # feedback (and agreed to be contacted) without being on the register.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="letters"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.POST)
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -390,9 +396,23 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | (~Q(phone="") & ~Q(channel="post")),
+                name="letter_to_someone_we_can_reach",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def who(self) -> str:
+        return self.person.full_name if self.person_id else (self.name or self.phone)
+
+    @property
+    def number(self) -> str:
+        return self.person.phone if self.person_id else self.phone
 
 
 class StoredReport(models.Model):

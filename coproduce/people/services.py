@@ -343,8 +343,10 @@ def person_request_erasure(*, person: Person, actor: User) -> Person:
 
 def _forget_elsewhere(person: Person) -> None:
     """Copies of the person's details outside the register: rows of unfinished spreadsheet imports,
-    contact details left with feedback under their email address (the feedback itself stays, anonymous)
-    and "you said, we did" digest subscriptions."""
+    contact details left with feedback under their email address or (with no email) their phone number
+    (the feedback itself stays, anonymous), "you said, we did" digest subscriptions and calls to make."""
+    from django.db.models import Q
+
     from coproduce.feedback.models import Response
     from coproduce.yousaid.models import DigestSubscription
 
@@ -352,13 +354,22 @@ def _forget_elsewhere(person: Person) -> None:
 
     person_imports_forget(person=person)
     DigestSubscription.objects.filter(person=person).delete()
+    contact = Q(contact_email__iexact=person.email) if person.email else Q(pk__in=[])
     if person.email:
         DigestSubscription.objects.filter(
             organisation=person.organisation, kind=DigestSubscription.Kind.CONTACT, email__iexact=person.email
         ).delete()
-        Response.objects.filter(
-            survey__organisation=person.organisation, contact_email__iexact=person.email
-        ).update(contact_ok=False, contact_name="", contact_email="", contact_phone="")
+    if phone := person.phone.strip():
+        from coproduce.involvement.models import Letter
+
+        DigestSubscription.objects.filter(
+            organisation=person.organisation, kind=DigestSubscription.Kind.CONTACT, email="", phone=phone
+        ).delete()
+        Letter.objects.filter(organisation=person.organisation, person__isnull=True, phone=phone).delete()
+        contact |= Q(contact_email="", contact_phone=phone)
+    Response.objects.filter(contact, survey__organisation=person.organisation).update(
+        contact_ok=False, contact_name="", contact_email="", contact_phone=""
+    )
 
 
 def person_erase(*, person: Person, actor: User) -> Person:

@@ -45,16 +45,28 @@ class DigestReport:
 def items_followed(subscription: DigestSubscription) -> QuerySet:
     items = YouSaid.objects.filter(organisation=subscription.organisation_id)
     if subscription.kind == DigestSubscription.Kind.CONTACT:
-        email = subscription.email
+        # By email, or by the phone number of someone who left no email.
+        if subscription.email:
+            by_comment = {"comments__response__contact_email__iexact": subscription.email}
+            by_survey = {"survey__responses__contact_email__iexact": subscription.email}
+        else:
+            by_comment = {
+                "comments__response__contact_email": "",
+                "comments__response__contact_phone": subscription.phone,
+            }
+            by_survey = {
+                "survey__responses__contact_email": "",
+                "survey__responses__contact_phone": subscription.phone,
+            }
         return items.filter(
-            Q(comments__response__contact_ok=True, comments__response__contact_email__iexact=email)
+            Q(comments__response__contact_ok=True, **by_comment)
             # Of a survey result: only those who had answered the survey when the item was raised are
             # behind it (their consent covered news of their own feedback, not of later items).
             | Q(
                 source=Source.SURVEY,
                 survey__responses__contact_ok=True,
-                survey__responses__contact_email__iexact=email,
                 survey__responses__submitted_at__date__lte=F("raised_on"),
+                **by_survey,
             )
         ).distinct()
     if subscription.kind == DigestSubscription.Kind.PERSON:
@@ -70,21 +82,25 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
     from coproduce.people.models import GroupMembership
 
     items = YouSaid.objects.filter(organisation=organisation)
+    behind = Response.objects.filter(survey__organisation=organisation, contact_ok=True).filter(
+        Q(answers__you_said_items__in=items)
+        | Q(
+            survey__you_said_items__source=Source.SURVEY,
+            survey__you_said_items__organisation=organisation,
+            submitted_at__date__lte=F("survey__you_said_items__raised_on"),
+        )
+    )
     emails = {
         email.strip().lower()
-        for email in Response.objects.filter(survey__organisation=organisation, contact_ok=True)
-        .exclude(contact_email="")
-        .filter(
-            Q(answers__you_said_items__in=items)
-            | Q(
-                survey__you_said_items__source=Source.SURVEY,
-                survey__you_said_items__organisation=organisation,
-                submitted_at__date__lte=F("survey__you_said_items__raised_on"),
-            )
-        )
-        .values_list("contact_email", flat=True)
-        .distinct()
+        for email in behind.exclude(contact_email="").values_list("contact_email", flat=True).distinct()
     }
+    # Someone who left only a phone number is called: the number as they wrote it, so it matches.
+    phones = set(
+        behind.filter(contact_email="")
+        .exclude(contact_phone="")
+        .values_list("contact_phone", flat=True)
+        .distinct()
+    )
     people = set(
         GroupMembership.objects.filter(
             group__in=items.filter(group__isnull=False).values("group"),
@@ -96,6 +112,7 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
     kind = DigestSubscription.Kind
     DigestSubscription.objects.bulk_create(
         [DigestSubscription(organisation=organisation, kind=kind.CONTACT, email=e) for e in sorted(emails)]
+        + [DigestSubscription(organisation=organisation, kind=kind.CONTACT, phone=n) for n in sorted(phones)]
         + [DigestSubscription(organisation=organisation, kind=kind.PERSON, person_id=p) for p in people]
         + [
             DigestSubscription(
@@ -212,16 +229,46 @@ def executive_digest(subscription: DigestSubscription, items: list[YouSaid]) -> 
 # --- Sending --------------------------------------------------------------------------------------
 
 
+def _call_list(subscription: DigestSubscription, subject: str, body: str) -> str:
+    """A contact with only a phone number: a call on the lead's list, with the name they gave."""
+    from coproduce.feedback.models import Response
+    from coproduce.involvement.models import Letter
+
+    name = (
+        Response.objects.filter(
+            survey__organisation=subscription.organisation_id,
+            contact_ok=True,
+            contact_email="",
+            contact_phone=subscription.phone,
+        )
+        .exclude(contact_name="")
+        .order_by("-submitted_at")
+        .values_list("contact_name", flat=True)
+        .first()
+    )
+    Letter.objects.create(
+        organisation_id=subscription.organisation_id,
+        channel=Letter.Channel.PHONE,
+        name=name or "",
+        phone=subscription.phone,
+        subject=subject,
+        body=body,
+    )
+    return "phone"
+
+
 def _deliver(subscription: DigestSubscription, subject: str, body: str, url: str) -> str:
     from coproduce.involvement.services import tell_person
     from coproduce.notifications.services import notify
     from coproduce.notifications.tasks import send_email
 
-    if subscription.kind == DigestSubscription.Kind.CONTACT:
+    if subscription.kind == DigestSubscription.Kind.CONTACT and subscription.email:
         transaction.on_commit(
             partial(send_email.enqueue, subject=subject, body=body, to=[subscription.email])
         )
         return "email"
+    if subscription.kind == DigestSubscription.Kind.CONTACT:
+        return _call_list(subscription, subject, body)
     if subscription.kind == DigestSubscription.Kind.PERSON:
         return tell_person(person=subscription.person, subject=subject, body=body, url=url)
     notify(

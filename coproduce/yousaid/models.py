@@ -277,6 +277,8 @@ class DigestSubscription(models.Model):
     organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     email = models.EmailField(blank=True)
+    # A contact who left a phone number and no email: told through the lead's call list.
+    phone = models.CharField(max_length=40, blank=True)
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -295,7 +297,14 @@ class DigestSubscription(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "email"], condition=Q(kind="contact"), name="digest_contact_once"
+                fields=["organisation", "email"],
+                condition=Q(kind="contact") & ~Q(email=""),
+                name="digest_contact_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "phone"],
+                condition=Q(kind="contact", email=""),
+                name="digest_phone_contact_once",
             ),
             models.UniqueConstraint(fields=["person"], condition=Q(kind="person"), name="digest_person_once"),
             models.UniqueConstraint(

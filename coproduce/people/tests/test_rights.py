@@ -226,3 +226,41 @@ def test_erasure_clears_contact_details_and_digests_under_their_email(organisati
     kept = Response.objects.order_by("idempotency_key")
     assert [(r.contact_ok, r.contact_email) for r in kept] == [(False, ""), (True, "someone@example.com")]
     assert list(DigestSubscription.objects.values_list("email", flat=True)) == ["someone@example.com"]
+
+
+def test_erasure_clears_a_phone_only_contact_and_its_calls_but_no_one_elses(organisation, admin):
+    from django.utils import timezone
+
+    from coproduce.feedback import services as feedback
+    from coproduce.feedback.models import Response
+    from coproduce.involvement.models import Letter
+    from coproduce.yousaid.models import DigestSubscription
+
+    survey = feedback.survey_create_from_template(
+        organisation=organisation, actor=admin, template="fft", status="open"
+    )
+    pat = PersonFactory(organisation=organisation, email="", phone="07700 900111")
+    for key, phone in (("a", "07700 900111"), ("b", "07700 900999"), ("c", "")):
+        Response.objects.create(
+            survey=survey,
+            mode="paper",
+            submitted_at=timezone.now(),
+            idempotency_key=key,
+            contact_ok=bool(phone),
+            contact_name="Someone" if phone else "",
+            contact_phone=phone,
+        )
+        if phone:
+            DigestSubscription.objects.create(organisation=organisation, kind="contact", phone=phone)
+            Letter.objects.create(
+                organisation=organisation, channel="phone", phone=phone, subject="S", body="B"
+            )
+    services.person_erase(person=pat, actor=admin)
+    kept = Response.objects.order_by("idempotency_key")
+    assert [(r.contact_ok, r.contact_phone) for r in kept] == [
+        (False, ""),
+        (True, "07700 900999"),
+        (False, ""),
+    ]
+    assert list(DigestSubscription.objects.values_list("phone", flat=True)) == ["07700 900999"]
+    assert list(Letter.objects.values_list("phone", flat=True)) == ["07700 900999"]

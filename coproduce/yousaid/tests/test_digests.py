@@ -254,3 +254,36 @@ def test_a_group_member_who_prefers_the_phone_is_on_the_leads_call_list(
     [call] = Letter.objects.filter(person=by_phone)
     assert call.channel == "phone" and "Recorded: It is hard to get through on the phone" in call.body
     assert report.sent["phone"] == 1
+
+
+def test_someone_who_left_only_a_phone_number_is_on_the_call_list_once(
+    client, organisation, lead, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    from coproduce.feedback.tests.factories import AnswerFactory, ResponseFactory
+
+    survey = SurveyFactory(organisation=organisation)
+    question = free_text_question(survey)
+    said = []
+    for name, phone, consent in (("Sam", "07700 900111", True), ("Ann", "07700 900222", False)):
+        response = ResponseFactory(
+            survey=survey,
+            contact_ok=consent,
+            contact_name=name if consent else "",
+            contact_phone=phone if consent else "",
+        )
+        said.append(AnswerFactory(response=response, question=question, text="The phones ring and ring"))
+    made = item(organisation, lead, source="comments", comments=said)
+    publish(answer(made, staff, kind="did"), lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = send_after_settling(today=TODAY)
+        again = send_due_digests(today=TODAY)
+
+    [call] = Letter.objects.filter(person__isnull=True)
+    assert (call.channel, call.who, call.number) == ("phone", "Sam", "07700 900111")
+    assert "We did" in call.body
+    assert report.sent.get("phone") == 1 and not again.sent
+    assert not DigestSubscription.objects.filter(phone="07700 900222").exists()  # no consent, no call
+    client.force_login(lead)
+    page = client.get("/o/demo/opportunities/letters/").text
+    assert "Sam" in page and "07700 900111" in page
