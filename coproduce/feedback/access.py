@@ -2,6 +2,8 @@
 
 from django.http import Http404, HttpRequest
 
+from coproduce.core.scoping import SLUG_RE
+
 from . import permissions
 from .models import Question, Survey
 
@@ -22,3 +24,18 @@ def get_question_for(request: HttpRequest, survey: Survey, question_id: int) -> 
     if question is None:
         raise Http404("No such question")
     return question
+
+
+def get_public_survey(organisation_slug: str, public_id) -> Survey:
+    """A survey anyone with the link may answer (pages under /public/ and the API's public routes)."""
+    if not SLUG_RE.fullmatch(organisation_slug or ""):
+        raise Http404("No such survey")
+    survey = (
+        Survey.objects.filter(organisation__slug=organisation_slug, public_id=public_id, is_public=True)
+        .exclude(status=Survey.Status.DRAFT)
+        .select_related("organisation")
+        .first()
+    )
+    if survey is None:
+        raise Http404("No such survey")
+    return survey

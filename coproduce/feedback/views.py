@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +19,10 @@ from coproduce.lib.charts import horizontal_bar_chart
 from coproduce.lib.exports import csv_response, xlsx_response
 from coproduce.lib.forms import add_validation_errors
 from coproduce.lib.pagination import paginate
-from coproduce.people.imports.files import Spreadsheet, spreadsheet_read
+from coproduce.people.imports.files import spreadsheet_from_json, spreadsheet_read
 
 from . import permissions, selectors, services
-from .access import get_question_for, get_survey_for
+from .access import get_public_survey, get_question_for, get_survey_for
 from .forms import (
     AnswerForm,
     QuestionForm,
@@ -274,22 +274,10 @@ def _answer(
     return render(request, template, context, status=status)
 
 
-def _public_survey(organisation_slug: str, survey) -> Survey:
-    survey = (
-        Survey.objects.filter(organisation__slug=organisation_slug, public_id=survey, is_public=True)
-        .exclude(status=Survey.Status.DRAFT)
-        .select_related("organisation")
-        .first()
-    )
-    if survey is None:
-        raise Http404("No such survey")
-    return survey
-
-
 @require_http_methods(["GET", "POST"])
 def public_answer(request: HttpRequest, organisation_slug: str, survey) -> HttpResponse:
     """A survey anyone with the link can answer, without signing in. Anonymous unless they choose."""
-    survey = _public_survey(organisation_slug, survey)
+    survey = get_public_survey(organisation_slug, survey)
     thanks = reverse(
         "public-survey-thanks", kwargs={"organisation_slug": organisation_slug, "survey": survey.public_id}
     )
@@ -313,7 +301,7 @@ def public_answer(request: HttpRequest, organisation_slug: str, survey) -> HttpR
 
 @require_GET
 def public_thanks(request: HttpRequest, organisation_slug: str, survey) -> HttpResponse:
-    survey = _public_survey(organisation_slug, survey)
+    survey = get_public_survey(organisation_slug, survey)
     return render(
         request, "feedback/thanks.html", {"survey": survey, "public_organisation": survey.organisation}
     )
@@ -556,14 +544,7 @@ def survey_import(request: HttpRequest, survey) -> HttpResponse:
                 )
                 spreadsheet = None
     if confirm is not None and confirm.is_valid():
-        try:
-            data = json.loads(confirm.cleaned_data["data"])
-            spreadsheet = Spreadsheet(
-                header=[str(h) for h in data["header"]],
-                rows=[[str(v) for v in r] for r in data["rows"]][:MAX_IMPORT_ROWS],
-            )
-        except (ValueError, KeyError, TypeError):
-            spreadsheet = None
+        spreadsheet = spreadsheet_from_json(confirm.cleaned_data["data"], max_rows=MAX_IMPORT_ROWS)
     if spreadsheet is None:
         return render(
             request,

@@ -349,8 +349,6 @@ def opportunity_announce(*, opportunity: Opportunity, actor: User) -> int:
 def interest_submit(
     *, opportunity: Opportunity, person: Person, actor: User, why="", availability="", needs=""
 ):
-    from django.utils import timezone
-
     from .models import ExpressionOfInterest
 
     if person.organisation_id != opportunity.organisation_id:
@@ -413,7 +411,6 @@ def selection_confirm(
     *, opportunity: Opportunity, chosen: list, candidates: list, seed: int, reason: str, actor: User
 ):
     """Record who was selected and why, and tell everyone kindly by the channel they prefer."""
-    from django.utils import timezone
 
     from .models import ExpressionOfInterest
 

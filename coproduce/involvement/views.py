@@ -436,7 +436,7 @@ def attendance_import(request: HttpRequest, activity) -> HttpResponse:
     """A paper sign-in sheet typed into a spreadsheet: check every row first, then save."""
     import json
 
-    from coproduce.people.imports.files import Spreadsheet, spreadsheet_read
+    from coproduce.people.imports.files import spreadsheet_from_json, spreadsheet_read
 
     from .attendance_import import sheet_check
     from .forms import AttendanceImportConfirmForm, AttendanceSheetForm
@@ -461,14 +461,7 @@ def attendance_import(request: HttpRequest, activity) -> HttpResponse:
                 )
                 spreadsheet = None
     if confirm is not None and confirm.is_valid():
-        try:
-            data = json.loads(confirm.cleaned_data["data"])
-            spreadsheet = Spreadsheet(
-                header=[str(h) for h in data["header"]],
-                rows=[[str(v) for v in r] for r in data["rows"]][:MAX_SHEET_ROWS],
-            )
-        except (ValueError, KeyError, TypeError):
-            spreadsheet = None
+        spreadsheet = spreadsheet_from_json(confirm.cleaned_data["data"], max_rows=MAX_SHEET_ROWS)
     if spreadsheet is None:
         return render(
             request,

@@ -155,18 +155,20 @@ def _comments_confirmed_with(theme, *, survey=None) -> list:
     )
     if survey is not None:
         answers = answers.filter(question__survey=survey)
-    return list(answers.select_related("question__survey").distinct())
+    return list(answers.distinct())
 
 
 def _check_comments(organisation: Organisation, comments: list) -> None:
-    from coproduce.feedback.models import QuestionKind
+    """In two queries however many comments: every one is a written answer to this organisation."""
+    from django.db.models import Q
 
-    for answer in comments:
-        survey = answer.question.survey
-        if survey.organisation_id != organisation.pk:
-            raise ValidationError({"comments": _("Choose comments given to your organisation's surveys")})
-        if answer.question.kind != QuestionKind.FREE_TEXT or not answer.text.strip():
-            raise ValidationError({"comments": _("Choose written comments, not chosen answers")})
+    from coproduce.feedback.models import Answer, QuestionKind
+
+    chosen = Answer.objects.filter(pk__in=[answer.pk for answer in comments])
+    if chosen.exclude(question__survey__organisation=organisation).exists():
+        raise ValidationError({"comments": _("Choose comments given to your organisation's surveys")})
+    if chosen.filter(~Q(question__kind=QuestionKind.FREE_TEXT) | Q(text__regex=r"^\s*$")).exists():
+        raise ValidationError({"comments": _("Choose written comments, not chosen answers")})
 
 
 def item_link_comments(*, item: YouSaid, actor: User, comments: Iterable, unlink: Iterable = ()) -> int:

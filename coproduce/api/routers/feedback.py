@@ -9,7 +9,7 @@ from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -17,9 +17,8 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, ConfigDict
 
 from coproduce.core.audit import audit_log
-from coproduce.core.scoping import SLUG_RE
 from coproduce.feedback import permissions, selectors, services
-from coproduce.feedback.access import get_survey_for
+from coproduce.feedback.access import get_public_survey, get_survey_for
 from coproduce.feedback.models import QuestionKind, Response, Survey
 from coproduce.feedback.submission import new_idempotency_key, rate_limited, started_token, too_fast
 from coproduce.feedback.survey_templates import TEMPLATES
@@ -336,20 +335,6 @@ def _results(results: selectors.SurveyResults) -> dict:
     }
 
 
-def _public_survey(slug: str, survey_id: UUID) -> Survey:
-    if not SLUG_RE.fullmatch(slug):
-        raise Http404("No such survey")
-    survey = (
-        Survey.objects.filter(organisation__slug=slug, public_id=survey_id, is_public=True)
-        .exclude(status=Survey.Status.DRAFT)
-        .select_related("organisation")
-        .first()
-    )
-    if survey is None:
-        raise Http404("No such survey")
-    return survey
-
-
 def _answers(survey: Survey, payload: SurveySubmissionIn) -> dict[int, object]:
     """{question id: chosen answers or text}; an answer to a question not in the survey is refused."""
     ids = set(survey.questions.values_list("pk", flat=True))
@@ -462,7 +447,7 @@ def survey_results(request: HttpRequest, slug: str, survey_id: UUID, filters: Qu
     summary="A public survey's questions, to answer without a token (drafts and private ones: not found)",
 )
 def public_survey(request: HttpRequest, slug: str, survey_id: UUID):
-    survey = _public_survey(slug, survey_id)
+    survey = get_public_survey(slug, survey_id)
     return {
         "id": survey.public_id,
         "title": survey.title,
@@ -492,7 +477,7 @@ def public_survey(request: HttpRequest, slug: str, survey_id: UUID):
     "200 with the first one when the same idempotency_key comes again; rate limited per address (429)",
 )
 def public_submit(request: HttpRequest, slug: str, survey_id: UUID, payload: SurveySubmissionIn):
-    survey = _public_survey(slug, survey_id)
+    survey = get_public_survey(slug, survey_id)
     existing = Response.objects.filter(survey=survey, idempotency_key=payload.idempotency_key).first()
     if existing is not None:
         return Status(200, {"id": existing.public_id, "created": False, "thank_you": survey.thank_you})

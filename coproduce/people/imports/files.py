@@ -26,6 +26,20 @@ class Spreadsheet:
     rows: list[list[str]]  # blank rows kept as [], so that index + 2 is the spreadsheet's row number
 
 
+def spreadsheet_from_json(data: str, *, max_rows: int) -> "Spreadsheet | None":
+    """The checked spreadsheet a preview page carried in its confirm form; None if it was tampered with."""
+    import json
+
+    try:
+        parsed = json.loads(data)
+        return Spreadsheet(
+            header=[str(h) for h in parsed["header"]],
+            rows=[[str(v) for v in r] for r in parsed["rows"]][:max_rows],
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
