@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.audit import audit_log
 from coproduce.core.scoping import organisation_view
-from coproduce.involvement.forms import AttendanceImportConfirmForm as ImportConfirmForm
 from coproduce.lib.charts import horizontal_bar_chart
 from coproduce.lib.exports import csv_response, xlsx_response
-from coproduce.lib.forms import add_validation_errors
+from coproduce.lib.forms import ImportConfirmForm, add_validation_errors
 from coproduce.lib.pagination import paginate
 from coproduce.people.imports.files import spreadsheet_from_json, spreadsheet_read
 

@@ -433,16 +433,3 @@ class AttendanceSheetForm(forms.Form):
         ),
         error_messages={"required": _("Choose the file of the sign-in sheet")},
     )
-
-
-class AttendanceImportConfirmForm(forms.Form):
-    data = forms.CharField(widget=forms.HiddenInput)
-    mode = forms.ChoiceField(
-        label=_("What should we save?"),
-        choices=[
-            ("valid_only", _("Save the rows without problems, and leave the others out")),
-            ("all_or_none", _("Save nothing until every row is right")),
-        ],
-        initial="valid_only",
-        widget=forms.RadioSelect,
-    )

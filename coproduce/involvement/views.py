@@ -436,10 +436,11 @@ def attendance_import(request: HttpRequest, activity) -> HttpResponse:
     """A paper sign-in sheet typed into a spreadsheet: check every row first, then save."""
     import json
 
+    from coproduce.lib.forms import ImportConfirmForm
     from coproduce.people.imports.files import spreadsheet_from_json, spreadsheet_read
 
     from .attendance_import import sheet_check
-    from .forms import AttendanceImportConfirmForm, AttendanceSheetForm
+    from .forms import AttendanceSheetForm
 
     activity = get_activity_for(request, activity)
     upload = (
@@ -447,7 +448,7 @@ def attendance_import(request: HttpRequest, activity) -> HttpResponse:
         if "data" not in request.POST
         else None
     )
-    confirm = AttendanceImportConfirmForm(request.POST) if "data" in request.POST else None
+    confirm = ImportConfirmForm(request.POST) if "data" in request.POST else None
     spreadsheet = None
     if upload is not None and request.method == "POST" and upload.is_valid():
         try:
@@ -497,7 +498,7 @@ def attendance_import(request: HttpRequest, activity) -> HttpResponse:
                     % {"saved": len(good), "left": len(rows) - len(good)},
                 )
                 return redirect(activity)
-    confirm_form = AttendanceImportConfirmForm(
+    confirm_form = ImportConfirmForm(
         initial={
             "data": json.dumps({"header": spreadsheet.header, "rows": spreadsheet.rows}),
             "mode": "valid_only",
