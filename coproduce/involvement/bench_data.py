@@ -289,11 +289,16 @@ def _write_attendance(rng, person_ids, identities, activity_ids, activities, by_
     now = timezone.now()
     written = 0
     chunk: list = []
+    # Activities come oldest first, so each person's last attended start is their next row's
+    # previous_attended_at (what refresh_previous_attendance would set, without a pass over every row).
+    last_attended: dict[int, datetime] = {}
 
     def flush() -> None:
         if postgres:
             with connection.cursor() as cursor:
-                columns = "activity_id, person_id, taking_part_as, status, hours, recorded_at"
+                columns = (
+                    "activity_id, person_id, taking_part_as, status, hours, recorded_at, previous_attended_at"
+                )
                 with cursor.copy(f"COPY involvement_attendance ({columns}) FROM STDIN") as copy:
                     copy.write("".join(chunk))
         else:
@@ -311,10 +316,16 @@ def _write_attendance(rng, person_ids, identities, activity_ids, activities, by_
             identity = identities[index]
             role = as_role.get(identity) or (le if rng.random() < 0.6 else carer)
             status = rng.choices(statuses, cum_weights=cumulative)[0]
-            took = hours if status == AttendanceStatus.ATTENDED else Decimal("0")
+            attended = status == AttendanceStatus.ATTENDED
+            took = hours if attended else Decimal("0")
+            previous = last_attended.get(index) if attended else None
+            if attended:
+                last_attended[index] = row["starts_at"]
             if postgres:
+                previous_text = previous.isoformat() if previous else "\\N"
                 chunk.append(
-                    f"{activity_ids[activity]}\t{person_ids[index]}\t{role}\t{status}\t{took}\t{recorded_text}\n"
+                    f"{activity_ids[activity]}\t{person_ids[index]}\t{role}\t{status}\t{took}\t{recorded_text}"
+                    f"\t{previous_text}\n"
                 )
             else:
                 chunk.append(
@@ -324,6 +335,7 @@ def _write_attendance(rng, person_ids, identities, activity_ids, activities, by_
                         taking_part_as=role,
                         status=status,
                         hours=took,
+                        previous_attended_at=previous,
                     )
                 )
             written += 1

@@ -14,7 +14,7 @@ from coproduce.people.demo import seed_register
 from coproduce.people.models import Person
 
 from .models import Activity, ActivityType, Attendance, Placement, TakingPartAs, VolunteerHours, VolunteerRole
-from .reports import forget_stored_reports
+from .reports import attendance_written_in_bulk
 
 Q1_2019 = (date(2019, 1, 1), date(2019, 3, 31))
 Q4_2018 = (date(2018, 10, 1), date(2018, 12, 31))
@@ -123,7 +123,7 @@ def seed_involvement(organisation: Organisation, *, seed_figures: bool) -> None:
         attendances += _attend(recent, sample[:70], TakingPartAs.LIVED_EXPERIENCE, rng, per_person=(1, 2))
         attendances += _attend(recent, sample[70:], TakingPartAs.CARER, rng, per_person=(1, 2))
     Attendance.objects.bulk_create(attendances, batch_size=1000)
-    forget_stored_reports(organisation)  # written in bulk, around the services
+    attendance_written_in_bulk(organisation)  # written in bulk, around the services
 
 
 def _volunteers(organisation, people, rng) -> None:
@@ -155,33 +155,6 @@ def _volunteers(organisation, people, rng) -> None:
         for w in range(4)
     ]
     VolunteerHours.objects.bulk_create(hours, batch_size=1000)
-
-
-def seed_scale(organisation: Organisation, count: int, *, seed: int) -> None:
-    """About `count` attendance rows over the last two years, in bulk, for benchmarks."""
-    rng = random.Random(f"scale-{seed}-{organisation.slug}")
-    people = list(
-        Person.objects.filter(organisation=organisation, erased_at__isnull=True).values_list("pk", flat=True)
-    )
-    if not people:
-        return
-    today = timezone.localdate()
-    activities = _activities(
-        organisation, rng, today - timedelta(days=730), today, scale=max(count / 10 / 76, 0.02)
-    )
-    rows = []
-    for activity in activities:
-        for pk in rng.sample(people, k=min(len(people), 10)):
-            rows.append(
-                Attendance(
-                    activity=activity,
-                    person_id=pk,
-                    taking_part_as=rng.choice([TakingPartAs.LIVED_EXPERIENCE] * 4 + [TakingPartAs.CARER]),
-                    hours=Decimal("2"),
-                )
-            )
-    Attendance.objects.bulk_create(rows, batch_size=2000)
-    forget_stored_reports(organisation)
 
 
 DESCRIPTION = "Work alongside staff as an equal member of the team. Training and support are provided."

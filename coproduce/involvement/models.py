@@ -4,12 +4,14 @@ The quarterly figures ("317 service users and 80 carers were involved ...") are 
 records, never typed in."""
 
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import Lag
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +145,10 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    # When this person last took part before this activity (attended rows only; None if never). Kept by
+    # `refresh_previous_attendance` whenever a person's attendance or an activity's time changes, so the
+    # report finds new voices in the period's own rows instead of reading the twelve months before it.
+    previous_attended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["person__full_name"]
@@ -156,6 +162,34 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.activity}"
+
+
+def refresh_previous_attendance(*, person_ids: Iterable[int] | None = None, organisation=None) -> int:
+    """Set `previous_attended_at` on the attended rows of these people (or of a whole organisation's,
+    after bulk inserts): the start of the activity each last took part in before. Other rows get None.
+    Returns how many rows changed. Rows at the same moment follow each other by id, which still leaves
+    exactly one row per person and period dated before the period began (see the report's new voices)."""
+    rows = Attendance.objects.all()
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    if organisation is not None:
+        rows = rows.filter(activity__organisation=organisation)
+    cleared = rows.exclude(status=AttendanceStatus.ATTENDED).exclude(previous_attended_at=None)
+    changed = cleared.update(previous_attended_at=None)
+    ordered = (
+        rows.filter(status=AttendanceStatus.ATTENDED)
+        .annotate(
+            previous=Window(
+                Lag("activity__starts_at"),
+                partition_by=[F("person_id")],
+                order_by=[F("activity__starts_at").asc(), F("id").asc()],
+            )
+        )
+        .values_list("id", "previous_attended_at", "previous")
+    )
+    updates = [Attendance(id=pk, previous_attended_at=new) for pk, old, new in ordered if old != new]
+    Attendance.objects.bulk_update(updates, ["previous_attended_at"], batch_size=500)
+    return changed + len(updates)
 
 
 class VolunteerRole(models.Model):
@@ -416,11 +450,12 @@ class Letter(models.Model):
 
 
 class StoredReport(models.Model):
-    """The involvement report's figures for a period that has ended, kept so the report opens at once.
+    """One period's involvement figures (`selectors.PeriodFigures`), kept once the period has ended so
+    the report opens at once; a report reads two of them, the period and the one before.
 
     Computed from the records on first use, never typed in. Every service that changes activities,
     attendance or placements forgets the stored figures whose records it touched (`depends_from` to
-    `end`: the period, the one before it and the twelve months before that, for new voices)."""
+    `end`: the period and the twelve months before it, whose records decide its new voices)."""
 
     organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
     start = models.DateField()

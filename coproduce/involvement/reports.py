@@ -2,36 +2,52 @@
 figures of periods that have ended stored so the report opens at once; and its rows for CSV and XLSX
 (the same figures as the page, nothing recomputed)."""
 
-from datetime import date, datetime
+from dataclasses import asdict
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.core.models import Organisation
 
 from . import selectors
-from .models import ActivityType, InvolvementChanged, StoredReport, VolunteerRole
-from .selectors import NEW_VOICE_LOOKBACK, Figure, InvolvementReport, TypeRow
+from .models import InvolvementChanged, StoredReport, refresh_previous_attendance
+from .selectors import NEW_VOICE_LOOKBACK, InvolvementReport, PeriodFigures
 
 
 def involvement_report(
     *, organisation: Organisation, start: date, end: date, today: date | None = None
 ) -> InvolvementReport:
-    """The report for a period. A period still running is computed every time; one that has ended is
-    computed once from the records and stored, until a change to its records forgets it."""
+    """The report for a period against the one before. Each period's figures are computed once from
+    the records and stored until a change to its records forgets them; a period still running is
+    computed every time (its records change every day), and only its own figures: the period before
+    it has ended, so that half is usually stored already."""
     today = today or timezone.localdate()
-    if end >= today:
-        return selectors.involvement_report(organisation=organisation, start=start, end=end)
-    stored = StoredReport.objects.filter(organisation=organisation, start=start, end=end).first()
-    if stored is not None:
-        report = _from_figures(stored.figures, start=start, end=end)
-        if report is not None:
-            return report
+    periods = [(start, end), selectors.previous_period(start, end)]
+    ended = [(first, last) for first, last in periods if last < today]
+    stored = {}
+    if ended:
+        which = Q()
+        for first, last in ended:
+            which |= Q(start=first, end=last)
+        stored = {
+            (row.start, row.end): _from_figures(row.figures)
+            for row in StoredReport.objects.filter(which, organisation=organisation)
+        }
+    now, before = [
+        stored.get(period) or _computed(organisation, *period, store=period in ended) for period in periods
+    ]
+    return selectors.report_from(now, before, start=start, end=end)
+
+
+def _computed(organisation: Organisation, start: date, end: date, *, store: bool) -> PeriodFigures:
     started = timezone.now()
-    report = selectors.involvement_report(organisation=organisation, start=start, end=end)
-    _store(organisation, report, started)
-    return report
+    figures = selectors.period_figures(organisation=organisation, start=start, end=end)
+    if store:
+        _store(organisation, start, end, figures, started)
+    return figures
 
 
 def forget_stored_reports(organisation: Organisation, first: date | None = None, last: date | None = None):
@@ -54,83 +70,52 @@ def forget_stored_reports(organisation: Organisation, first: date | None = None,
     transaction.on_commit(forget)
 
 
-def _store(organisation: Organisation, report: InvolvementReport, started: datetime) -> None:
+def attendance_written_in_bulk(organisation: Organisation) -> None:
+    """For demo data written around the services: the new-voice dates they keep, then every period."""
+    refresh_previous_attendance(organisation=organisation)
+    forget_stored_reports(organisation)
+
+
+def _store(organisation: Organisation, start: date, end: date, figures: PeriodFigures, started) -> None:
     StoredReport.objects.bulk_create(
         [
             StoredReport(
                 organisation=organisation,
-                start=report.start,
-                end=report.end,
-                depends_from=report.previous_start - NEW_VOICE_LOOKBACK,
-                figures=_figures(report),
+                start=start,
+                end=end,
+                depends_from=start - NEW_VOICE_LOOKBACK,
+                figures=_to_json(figures),
             )
         ],
         ignore_conflicts=True,  # two people opening the same report at once store it once
     )
     # Kept only if no record changed since the computation began: otherwise it may miss that change.
     if InvolvementChanged.objects.filter(organisation=organisation, at__gte=started).exists():
-        StoredReport.objects.filter(organisation=organisation, start=report.start, end=report.end).delete()
+        StoredReport.objects.filter(organisation=organisation, start=start, end=end).delete()
 
 
-def _pair(figure: Figure) -> list:
-    return [str(figure.current), str(figure.previous)]
+def _to_json(figures: PeriodFigures) -> dict:
+    data = asdict(figures)
+    data["hours"] = str(figures.hours)
+    data["by_type"] = [
+        [pk, le, carers, sessions, str(hours)]
+        for pk, (le, carers, sessions, hours) in figures.by_type.items()
+    ]
+    data["by_role"] = [[pk, count] for pk, count in figures.by_role.items()]
+    return data
 
 
-def _figures(report: InvolvementReport) -> dict:
-    return {
-        "previous": [report.previous_start.isoformat(), report.previous_end.isoformat()],
-        "totals": {
-            name: _pair(getattr(report, name))
-            for name in (
-                "lived_experience",
-                "carers",
-                "people",
-                "new_voices",
-                "sessions",
-                "hours",
-                "volunteers",
-            )
+def _from_figures(data: dict) -> PeriodFigures:
+    return PeriodFigures(
+        **{
+            name: data[name]
+            for name in ("lived_experience", "carers", "people", "new_voices", "sessions", "volunteers")
         },
-        "by_type": [
-            [row.activity_type.pk, *_pair(row.lived_experience), *_pair(row.carers)]
-            + [*_pair(row.sessions), *_pair(row.hours)]
-            for row in report.by_type
-        ],
-        "by_role": [[role.pk, *_pair(figure)] for role, figure in report.volunteers_by_role],
-    }
-
-
-def _from_figures(figures: dict, *, start: date, end: date) -> InvolvementReport | None:
-    """The stored report, with today's names for its types and roles; None if one has gone."""
-    types = ActivityType.objects.in_bulk([row[0] for row in figures["by_type"]])
-    roles = VolunteerRole.objects.in_bulk([row[0] for row in figures["by_role"]])
-    if len(types) != len(figures["by_type"]) or len(roles) != len(figures["by_role"]):
-        return None
-
-    def whole(current, previous) -> Figure:
-        return Figure(int(current), int(previous))
-
-    def hours(current, previous) -> Figure:
-        return Figure(Decimal(current), Decimal(previous))
-
-    totals = {name: (hours if name == "hours" else whole)(*pair) for name, pair in figures["totals"].items()}
-    return InvolvementReport(
-        start=start,
-        end=end,
-        previous_start=date.fromisoformat(figures["previous"][0]),
-        previous_end=date.fromisoformat(figures["previous"][1]),
-        **totals,
-        by_type=[
-            TypeRow(
-                activity_type=types[row[0]],
-                lived_experience=whole(*row[1:3]),
-                carers=whole(*row[3:5]),
-                sessions=whole(*row[5:7]),
-                hours=hours(*row[7:9]),
-            )
-            for row in figures["by_type"]
-        ],
-        volunteers_by_role=[(roles[pk], whole(now, before)) for pk, now, before in figures["by_role"]],
+        hours=Decimal(data["hours"]),
+        by_type={
+            pk: (le, carers, sessions, Decimal(hours)) for pk, le, carers, sessions, hours in data["by_type"]
+        },
+        by_role={pk: count for pk, count in data["by_role"]},
     )
 
 

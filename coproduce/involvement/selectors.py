@@ -197,138 +197,145 @@ class InvolvementReport:
     volunteers_by_role: list[tuple[VolunteerRole, Figure]] = field(default_factory=list)
 
 
-def involvement_report(*, organisation: Organisation, start: date, end: date) -> InvolvementReport:
-    """Unique people with lived experience and carers involved, by activity type, sessions, hours, new
-    voices and active volunteers, for a period and the one before. Someone at three meetings counts once;
-    someone who is both counts where their attendance says. A fixed number of queries, whatever the data."""
-    previous_start, previous_end = previous_period(start, end)
-    now_from, now_to = day_start(start), day_start(end + timedelta(days=1))
-    before_from, before_to = day_start(previous_start), day_start(previous_end + timedelta(days=1))
-    in_now = Q(activity__starts_at__gte=now_from, activity__starts_at__lt=now_to)
-    in_before = Q(activity__starts_at__gte=before_from, activity__starts_at__lt=before_to)
-    as_le = Q(taking_part_as=TakingPartAs.LIVED_EXPERIENCE)
-    as_carer = Q(taking_part_as=TakingPartAs.CARER)
+@dataclass
+class PeriodFigures:
+    """One period's figures, by id of type and role: the report sets two side by side. Plain values,
+    so a period that has ended can be stored as they are (reports.py)."""
 
+    lived_experience: int
+    carers: int
+    people: int
+    new_voices: int
+    sessions: int
+    hours: Decimal
+    volunteers: int
+    # type id: (lived experience, carers, sessions, hours)
+    by_type: dict[int, tuple[int, int, int, Decimal]] = field(default_factory=dict)
+    by_role: dict[int, int] = field(default_factory=dict)  # role id: active volunteers
+
+
+def period_figures(*, organisation: Organisation, start: date, end: date) -> PeriodFigures:
+    """Unique people with lived experience and carers involved, by activity type, sessions, hours, new
+    voices and active volunteers for one period. Someone at three meetings counts once; someone who is
+    both counts where their attendance says. Five queries, whatever the data."""
+    period_from, period_to = day_start(start), day_start(end + timedelta(days=1))
     attended = Attendance.objects.filter(
         activity__organisation=organisation,
         status=AttendanceStatus.ATTENDED,
-        activity__starts_at__gte=before_from,
-        activity__starts_at__lt=now_to,
+        activity__starts_at__gte=period_from,
+        activity__starts_at__lt=period_to,
+    )
+    as_le = Q(taking_part_as=TakingPartAs.LIVED_EXPERIENCE)
+    as_carer = Q(taking_part_as=TakingPartAs.CARER)
+    # A new voice took part in the period but not in the twelve months before it. Each attended row
+    # knows when its person last took part before it, and only a person's first row in the period can
+    # be dated before the period began: so the rows here answer it, with no pass over the year before.
+    first_for_a_year = Q(previous_attended_at__isnull=True) | Q(
+        previous_attended_at__lt=period_from - NEW_VOICE_LOOKBACK
     )
 
-    def people(condition: Q) -> Count:
+    def people(condition: Q | None = None) -> Count:
         return Count("person", distinct=True, filter=condition)
 
     totals = attended.aggregate(
-        le_now=people(in_now & as_le),
-        le_before=people(in_before & as_le),
-        carers_now=people(in_now & as_carer),
-        carers_before=people(in_before & as_carer),
-        people_now=people(in_now),
-        people_before=people(in_before),
-        hours_now=Sum("hours", filter=in_now),
-        hours_before=Sum("hours", filter=in_before),
+        lived_experience=people(as_le),
+        carers=people(as_carer),
+        people=people(),
+        new_voices=people(first_for_a_year),
+        hours=Sum("hours"),
     )
-
-    # A new voice took part in the period but not in the twelve months before it.
-    # An uncorrelated subquery: PostgreSQL hashes it once (a correlated EXISTS ran per row: 20 s -> 1.7 s
-    # for a quarter over 2 million attendance rows).
-    def new_voices(period: Q, period_from: datetime) -> Count:
-        earlier = (
-            Attendance.objects.filter(
-                activity__organisation=organisation,
-                status=AttendanceStatus.ATTENDED,
-                activity__starts_at__gte=period_from - NEW_VOICE_LOOKBACK,
-                activity__starts_at__lt=period_from,
-            )
-            .values("person")
-            .distinct()
-        )
-        return Count("person", distinct=True, filter=period & ~Q(person__in=earlier))
-
-    voices = attended.aggregate(now=new_voices(in_now, now_from), before=new_voices(in_before, before_from))
-
     by_type_people = {
         row["activity__activity_type"]: row
         for row in attended.values("activity__activity_type").annotate(
-            le_now=people(in_now & as_le),
-            le_before=people(in_before & as_le),
-            carers_now=people(in_now & as_carer),
-            carers_before=people(in_before & as_carer),
-            hours_now=Sum("hours", filter=in_now),
-            hours_before=Sum("hours", filter=in_before),
+            lived_experience=people(as_le), carers=people(as_carer), hours=Sum("hours")
         )
     }
-    activity_now = Q(starts_at__gte=now_from, starts_at__lt=now_to)
-    activity_before = Q(starts_at__gte=before_from, starts_at__lt=before_to)
-    sessions = {
-        row["activity_type"]: row
-        for row in Activity.objects.filter(
-            organisation=organisation, starts_at__gte=before_from, starts_at__lt=now_to
+    sessions = dict(
+        Activity.objects.filter(
+            organisation=organisation, starts_at__gte=period_from, starts_at__lt=period_to
         )
         .values("activity_type")
-        .annotate(now=Count("id", filter=activity_now), before=Count("id", filter=activity_before))
-    }
-    type_ids = set(by_type_people) | set(sessions)
-    types = {t.pk: t for t in ActivityType.objects.filter(pk__in=type_ids)}
-    zero = {
-        "le_now": 0,
-        "le_before": 0,
-        "carers_now": 0,
-        "carers_before": 0,
-        "hours_now": None,
-        "hours_before": None,
-    }
+        .annotate(count=Count("id"))
+        .values_list("activity_type", "count")
+    )
+    by_type = {}
+    for type_id in set(by_type_people) | set(sessions):
+        row = by_type_people.get(type_id, {})
+        by_type[type_id] = (
+            row.get("lived_experience", 0),
+            row.get("carers", 0),
+            sessions.get(type_id, 0),
+            row.get("hours") or Decimal("0"),
+        )
+
+    placements = Placement.objects.filter(organisation=organisation, starts_on__lte=end).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    by_role = dict(
+        placements.values("role").annotate(count=Count("person", distinct=True)).values_list("role", "count")
+    )
+    return PeriodFigures(
+        lived_experience=totals["lived_experience"],
+        carers=totals["carers"],
+        people=totals["people"],
+        new_voices=totals["new_voices"],
+        sessions=sum(sessions.values()),
+        hours=totals["hours"] or Decimal("0"),
+        volunteers=placements.aggregate(count=Count("person", distinct=True))["count"],
+        by_type=by_type,
+        by_role=by_role,
+    )
+
+
+def involvement_report(*, organisation: Organisation, start: date, end: date) -> InvolvementReport:
+    """The period's figures against the period before, computed from the records. (reports.py is the
+    entry point for pages, exports and the API: it keeps figures of periods that have ended.)"""
+    previous_start, previous_end = previous_period(start, end)
+    return report_from(
+        period_figures(organisation=organisation, start=start, end=end),
+        period_figures(organisation=organisation, start=previous_start, end=previous_end),
+        start=start,
+        end=end,
+    )
+
+
+def report_from(now: PeriodFigures, before: PeriodFigures, *, start: date, end: date) -> InvolvementReport:
+    """Two periods' figures side by side, with the names of their activity types and roles (two queries)."""
+    previous_start, previous_end = previous_period(start, end)
+    types = ActivityType.objects.in_bulk(set(now.by_type) | set(before.by_type))
+    roles = VolunteerRole.objects.in_bulk(set(now.by_role) | set(before.by_role))
+    none = (0, 0, 0, Decimal("0"))
     by_type = []
-    for type_id in sorted(type_ids, key=lambda pk: (types[pk].position, types[pk].name)):
-        p = by_type_people.get(type_id, zero)
-        s = sessions.get(type_id, {"now": 0, "before": 0})
+    for type_id in sorted(types, key=lambda pk: (types[pk].position, types[pk].name)):
+        current, previous = now.by_type.get(type_id, none), before.by_type.get(type_id, none)
         by_type.append(
             TypeRow(
                 activity_type=types[type_id],
-                lived_experience=Figure(p["le_now"], p["le_before"]),
-                carers=Figure(p["carers_now"], p["carers_before"]),
-                sessions=Figure(s["now"], s["before"]),
-                hours=Figure(p["hours_now"] or Decimal("0"), p["hours_before"] or Decimal("0")),
+                lived_experience=Figure(current[0], previous[0]),
+                carers=Figure(current[1], previous[1]),
+                sessions=Figure(current[2], previous[2]),
+                hours=Figure(current[3], previous[3]),
             )
         )
-
-    def active(period_start: date, period_end: date) -> Q:
-        return Q(starts_on__lte=period_end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=period_start))
-
-    placements = Placement.objects.filter(organisation=organisation)
-    volunteer_totals = placements.aggregate(
-        now=Count("person", distinct=True, filter=active(start, end)),
-        before=Count("person", distinct=True, filter=active(previous_start, previous_end)),
-    )
-    by_role = placements.values("role").annotate(
-        now=Count("person", distinct=True, filter=active(start, end)),
-        before=Count("person", distinct=True, filter=active(previous_start, previous_end)),
-    )
-    roles = {r.pk: r for r in VolunteerRole.objects.filter(pk__in=[row["role"] for row in by_role])}
     volunteers_by_role = sorted(
         (
-            (roles[row["role"]], Figure(row["now"], row["before"]))
-            for row in by_role
-            if row["now"] or row["before"]
+            (roles[role_id], Figure(now.by_role.get(role_id, 0), before.by_role.get(role_id, 0)))
+            for role_id in roles
         ),
         key=lambda pair: (-pair[1].current, str(pair[0])),
     )
-
     return InvolvementReport(
         start=start,
         end=end,
         previous_start=previous_start,
         previous_end=previous_end,
-        lived_experience=Figure(totals["le_now"], totals["le_before"]),
-        carers=Figure(totals["carers_now"], totals["carers_before"]),
-        people=Figure(totals["people_now"], totals["people_before"]),
-        new_voices=Figure(voices["now"], voices["before"]),
-        sessions=Figure(
-            sum(s["now"] for s in sessions.values()), sum(s["before"] for s in sessions.values())
-        ),
-        hours=Figure(totals["hours_now"] or Decimal("0"), totals["hours_before"] or Decimal("0")),
-        volunteers=Figure(volunteer_totals["now"], volunteer_totals["before"]),
+        lived_experience=Figure(now.lived_experience, before.lived_experience),
+        carers=Figure(now.carers, before.carers),
+        people=Figure(now.people, before.people),
+        new_voices=Figure(now.new_voices, before.new_voices),
+        sessions=Figure(now.sessions, before.sessions),
+        hours=Figure(now.hours, before.hours),
+        volunteers=Figure(now.volunteers, before.volunteers),
         by_type=by_type,
         volunteers_by_role=volunteers_by_role,
     )

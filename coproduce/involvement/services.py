@@ -25,6 +25,7 @@ from .models import (
     Placement,
     VolunteerHours,
     VolunteerRole,
+    refresh_previous_attendance,
 )
 
 
@@ -73,6 +74,8 @@ def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
     activity.full_clean(validate_constraints=False)
     with transaction.atomic():
         activity.save()
+        if activity.starts_at != was_at:
+            refresh_previous_attendance(person_ids=activity.attendances.values_list("person_id", flat=True))
         _forget_reports_around(activity.organisation, was_at, activity.starts_at)
         audit_log(
             actor=actor,
@@ -149,6 +152,7 @@ def attendance_record(*, activity: Activity, rows: Iterable[AttendanceRow], acto
             attendance.full_clean(validate_constraints=False)
             attendance.save()
             saved.append(attendance)
+        refresh_previous_attendance(person_ids=seen)
         _forget_reports_around(activity.organisation, activity.starts_at)
         audit_log(
             actor=actor,
@@ -170,6 +174,7 @@ def attendance_remove(*, attendance: Attendance, actor: User) -> None:
             details={"person": str(attendance.person.public_id)},
         )
         attendance.delete()
+        refresh_previous_attendance(person_ids=[attendance.person_id])
         _forget_reports_around(attendance.activity.organisation, attendance.activity.starts_at)
 
 

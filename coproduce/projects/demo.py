@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from coproduce.core.models import Membership, Organisation, Role, User
 from coproduce.involvement.models import Activity, ActivityType, Attendance, TakingPartAs
-from coproduce.involvement.reports import forget_stored_reports
+from coproduce.involvement.reports import attendance_written_in_bulk
 from coproduce.people.models import Person
 
 from .models import (
@@ -355,7 +355,7 @@ def seed_projects(organisation: Organisation) -> None:
                 )
         ProjectActivity.objects.bulk_create(links)
         Attendance.objects.bulk_create(rows)
-        forget_stored_reports(organisation)  # written in bulk, around the involvement services
+        attendance_written_in_bulk(organisation)  # written in bulk, around the involvement services
 
         # The ladder: the lead's declaration, and everyone's own ratings.
         LadderDeclaration.objects.create(

@@ -5,7 +5,14 @@ import factory
 from django.utils import timezone
 
 from coproduce.core.tests.factories import OrganisationFactory
-from coproduce.involvement.models import Activity, ActivityType, Attendance, Placement, VolunteerRole
+from coproduce.involvement.models import (
+    Activity,
+    ActivityType,
+    Attendance,
+    Placement,
+    VolunteerRole,
+    refresh_previous_attendance,
+)
 from coproduce.people.tests.factories import PersonFactory
 
 
@@ -31,12 +38,20 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 class AttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Attendance
+        skip_postgeneration_save = True
 
     activity = factory.SubFactory(ActivityFactory)
     person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..activity.organisation"))
     taking_part_as = "lived_experience"
     status = "attended"
     hours = Decimal("2")
+
+    @factory.post_generation
+    def keep_new_voice_dates(attendance, create, extracted, **kwargs):
+        """Written around the services: keep what they keep for new voices, as bulk demo data does."""
+        if create:
+            refresh_previous_attendance(person_ids=[attendance.person_id])
+            attendance.refresh_from_db(fields=["previous_attended_at"])
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):

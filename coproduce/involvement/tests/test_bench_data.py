@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from coproduce.core.tests.factories import OrganisationFactory
 from coproduce.involvement import bench_data
-from coproduce.involvement.models import Activity, Attendance
+from coproduce.involvement.models import Activity, Attendance, refresh_previous_attendance
 from coproduce.people.models import AccessNeeds, Person
 
 BENCH = Path(__file__).resolve().parents[3] / "scripts" / "bench.py"
@@ -60,6 +60,10 @@ def test_build_adds_a_register_and_realistic_attendance(db):
     assert per_person[len(per_person) // 2] < built.attendances / built.people
     assert per_person[0] > 5 * built.attendances / built.people
     assert 0 in per_person
+
+    # The generator sets each row's previous_attended_at itself, as the services would have.
+    assert attendance.exclude(previous_attended_at=None).count() > built.attendances / 2
+    assert refresh_previous_attendance(organisation=organisation) == 0
 
 
 def test_build_adds_more_each_time(db):

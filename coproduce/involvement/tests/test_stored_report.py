@@ -1,4 +1,5 @@
-"""The figures of an ended period are stored once computed, and forgotten by any change to their records."""
+"""The figures of an ended period are stored once computed, and forgotten by any change to their records.
+A report reads two periods' figures: the period's and the one before's."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,6 +21,14 @@ TODAY = date(2019, 6, 1)  # Q1 2019 has ended
 
 def report(organisation, period=Q1, today=TODAY):
     return reports.involvement_report(organisation=organisation, start=period[0], end=period[1], today=today)
+
+
+def stored_periods(organisation=None):
+    rows = StoredReport.objects.filter(organisation=organisation) if organisation else StoredReport.objects
+    return {(row.start, row.end) for row in rows.all()}
+
+
+Q4_2018 = (date(2018, 10, 1), date(2018, 12, 31))
 
 
 def record(meeting, person, lead, taking_part_as="lived_experience"):
@@ -52,23 +61,28 @@ def records(organisation):
 def test_an_ended_periods_figures_are_stored_and_read_back_the_same(organisation, records):
     computed = selectors.involvement_report(organisation=organisation, start=Q1[0], end=Q1[1])
     first = report(organisation)
-    assert StoredReport.objects.filter(organisation=organisation, start=Q1[0], end=Q1[1]).exists()
+    assert stored_periods(organisation) == {Q1, Q4_2018}
     with CaptureQueriesContext(connection) as queries:
         again = report(organisation)
     assert first == computed == again
     assert (again.lived_experience.current, again.carers.current, again.volunteers.current) == (3, 1, 1)
-    assert len(queries) <= 3  # the stored figures, then the names of their types and roles
+    assert len(queries) <= 3  # both periods' stored figures, then the names of their types and roles
 
 
-def test_a_period_still_running_is_never_stored(organisation, records):
-    report(organisation, today=Q1[1])
-    assert not StoredReport.objects.exists()
+def test_a_period_still_running_is_never_stored_but_the_one_before_it_is(organisation, records):
+    running = report(organisation, today=Q1[1])
+    assert stored_periods() == {Q4_2018}
+    with CaptureQueriesContext(connection) as queries:
+        again = report(organisation, today=Q1[1])
+    assert again == running
+    # The running period's five queries, the period before's stored figures, the names.
+    assert len(queries) == 8
 
 
 def test_recording_attendance_in_the_period_forgets_the_stored_figures(organisation, lead, records):
     assert report(organisation).people.current == 4
     record(records, PersonFactory(organisation=organisation), lead)
-    assert not StoredReport.objects.exists()
+    assert stored_periods() == {Q4_2018}  # a February change leaves the quarter before alone
     assert report(organisation).people.current == 5
 
 
@@ -76,7 +90,7 @@ def test_a_change_long_after_the_period_keeps_them(organisation, lead, records):
     report(organisation)
     later = activity(organisation, date(2021, 5, 5))
     record(later, PersonFactory(organisation=organisation), lead)
-    assert StoredReport.objects.count() == 1
+    assert stored_periods() == {Q1, Q4_2018}
 
 
 def test_a_change_in_the_twelve_months_before_forgets_them_for_new_voices(organisation, lead, records):
@@ -84,7 +98,7 @@ def test_a_change_in_the_twelve_months_before_forgets_them_for_new_voices(organi
     earlier = activity(organisation, date(2018, 1, 10))
     regular = records.attendances.first().person
     record(earlier, regular, lead)
-    assert not StoredReport.objects.exists()
+    assert not StoredReport.objects.exists()  # January 2018 is in the year before both quarters
     # The regular was involved in the 12 months before Q1 2019 now, so is no longer a new voice in it.
     assert report(organisation).new_voices.current == before.new_voices.current - 1
 
@@ -103,7 +117,7 @@ def test_moving_or_removing_an_activity_or_attendance_forgets_them(organisation,
     assert report(organisation).lived_experience.current == 0
     audit = selectors.attendance_for(activity=activity_on(organisation, date(2019, 3, 4)))
     services.attendance_remove(attendance=audit.get(), actor=lead)
-    assert not StoredReport.objects.exists()
+    assert stored_periods() == {Q4_2018}
     assert report(organisation).carers.current == 0
 
 
@@ -123,17 +137,18 @@ def test_placements_forget_the_periods_they_overlap(organisation, lead, records)
 
 
 def test_figures_computed_while_records_changed_are_not_kept(organisation, lead, records, monkeypatch):
-    compute = selectors.involvement_report
+    compute = selectors.period_figures
 
     def computed_while_someone_records(**kwargs):
         figures = compute(**kwargs)
-        record(activity(organisation, date(2019, 3, 20)), PersonFactory(organisation=organisation), lead)
+        if kwargs["start"] == Q1[0]:
+            record(activity(organisation, date(2019, 3, 20)), PersonFactory(organisation=organisation), lead)
         return figures
 
-    monkeypatch.setattr(selectors, "involvement_report", computed_while_someone_records)
+    monkeypatch.setattr(selectors, "period_figures", computed_while_someone_records)
     report(organisation)
-    assert not StoredReport.objects.exists()
-    monkeypatch.setattr(selectors, "involvement_report", compute)
+    assert stored_periods() == {Q4_2018}  # computed after the change
+    monkeypatch.setattr(selectors, "period_figures", compute)
     assert report(organisation).people.current == 5
 
 
@@ -147,7 +162,7 @@ def test_another_organisations_changes_keep_them(organisation, other_organisatio
         starts_at=at(date(2019, 2, 1)),
         ends_at=at(date(2019, 2, 1), 12),
     )
-    assert StoredReport.objects.filter(organisation=organisation).count() == 1
+    assert stored_periods(organisation) == {Q1, Q4_2018}
     assert report(other_organisation).people.current == 0
     assert report(organisation).people.current == 4
 
