@@ -32,11 +32,13 @@ from coproduce.core.models import Organisation
 from coproduce.people.models import AccessNeed, AccessNeeds, InvolvementIdentity, Person, Tag
 
 from .models import (
+    PREVIOUS_FIELDS,
     Activity,
     ActivityType,
     Attendance,
     AttendanceStatus,
     Placement,
+    PreviousAttendance,
     TakingPartAs,
     VolunteerRole,
 )
@@ -289,15 +291,15 @@ def _write_attendance(rng, person_ids, identities, activity_ids, activities, by_
     now = timezone.now()
     written = 0
     chunk: list = []
-    # Activities come oldest first, so each person's last attended start is their next row's
-    # previous_attended_at (what refresh_previous_attendance would set, without a pass over every row).
-    last_attended: dict[int, datetime] = {}
+    # Activities come oldest first, as PreviousAttendance walks them: the same dates the services keep
+    # (refresh_previous_attendance), without a second pass over every row.
+    walk = PreviousAttendance()
 
     def flush() -> None:
         if postgres:
             with connection.cursor() as cursor:
-                columns = (
-                    "activity_id, person_id, taking_part_as, status, hours, recorded_at, previous_attended_at"
+                columns = "activity_id, person_id, taking_part_as, status, hours, recorded_at, " + ", ".join(
+                    PREVIOUS_FIELDS
                 )
                 with cursor.copy(f"COPY involvement_attendance ({columns}) FROM STDIN") as copy:
                     copy.write("".join(chunk))
@@ -318,11 +320,11 @@ def _write_attendance(rng, person_ids, identities, activity_ids, activities, by_
             status = rng.choices(statuses, cum_weights=cumulative)[0]
             attended = status == AttendanceStatus.ATTENDED
             took = hours if attended else Decimal("0")
-            previous = last_attended.get(index) if attended else None
+            previous = (None, None, None)
             if attended:
-                last_attended[index] = row["starts_at"]
+                previous = walk.next(index, role, row["activity_type_id"], row["starts_at"])
             if postgres:
-                previous_text = previous.isoformat() if previous else "\\N"
+                previous_text = "\t".join(moment.isoformat() if moment else "\\N" for moment in previous)
                 chunk.append(
                     f"{activity_ids[activity]}\t{person_ids[index]}\t{role}\t{status}\t{took}\t{recorded_text}"
                     f"\t{previous_text}\n"
@@ -335,7 +337,7 @@ def _write_attendance(rng, person_ids, identities, activity_ids, activities, by_
                         taking_part_as=role,
                         status=status,
                         hours=took,
-                        previous_attended_at=previous,
+                        **dict(zip(PREVIOUS_FIELDS, previous, strict=True)),
                     )
                 )
             written += 1

@@ -10,8 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Window
-from django.db.models.functions import Lag
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -145,10 +144,14 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
-    # When this person last took part before this activity (attended rows only; None if never). Kept by
-    # `refresh_previous_attendance` whenever a person's attendance or an activity's time changes, so the
-    # report finds new voices in the period's own rows instead of reading the twelve months before it.
+    # When this person last took part before this activity: at all, taking part the same way (lived
+    # experience, carer...), and the same way in the same type of activity. Attended rows only; None if
+    # never. Kept by `refresh_previous_attendance`. A person's first row in a period is the only one
+    # dated before the period began, so the report counts unique people and new voices by counting rows,
+    # with no DISTINCT and no pass over the year before (selectors.period_figures).
     previous_attended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous_same_part_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous_same_type_and_part_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["person__full_name"]
@@ -164,32 +167,52 @@ class Attendance(models.Model):
         return f"{self.person} at {self.activity}"
 
 
+PREVIOUS_FIELDS = ("previous_attended_at", "previous_same_part_at", "previous_same_type_and_part_at")
+
+
+class PreviousAttendance:
+    """Walks attended rows oldest first (rows at the same moment by id) and gives each row the times its
+    person last took part: at all, the same way, and the same way in the same type of activity."""
+
+    def __init__(self):
+        self.last: dict[tuple, object] = {}
+
+    def next(self, person_id: int, taking_part_as: str, type_id: int, starts_at) -> tuple:
+        keys = ((person_id,), (person_id, taking_part_as), (person_id, taking_part_as, type_id))
+        previous = tuple(self.last.get(key) for key in keys)
+        for key in keys:
+            self.last[key] = starts_at
+        return previous
+
+
 def refresh_previous_attendance(*, person_ids: Iterable[int] | None = None, organisation=None) -> int:
-    """Set `previous_attended_at` on the attended rows of these people (or of a whole organisation's,
-    after bulk inserts): the start of the activity each last took part in before. Other rows get None.
-    Returns how many rows changed. Rows at the same moment follow each other by id, which still leaves
-    exactly one row per person and period dated before the period began (see the report's new voices)."""
+    """Bring the `PREVIOUS_FIELDS` of these people's rows (or a whole organisation's, after bulk inserts)
+    up to date. Called by every service that records or removes attendance or moves an activity or
+    changes its type. Returns how many rows changed."""
     rows = Attendance.objects.all()
     if person_ids is not None:
         rows = rows.filter(person_id__in=list(person_ids))
     if organisation is not None:
         rows = rows.filter(activity__organisation=organisation)
-    cleared = rows.exclude(status=AttendanceStatus.ATTENDED).exclude(previous_attended_at=None)
-    changed = cleared.update(previous_attended_at=None)
-    ordered = (
-        rows.filter(status=AttendanceStatus.ATTENDED)
-        .annotate(
-            previous=Window(
-                Lag("activity__starts_at"),
-                partition_by=[F("person_id")],
-                order_by=[F("activity__starts_at").asc(), F("id").asc()],
-            )
-        )
-        .values_list("id", "previous_attended_at", "previous")
+    walk = PreviousAttendance()
+    updates = []
+    ordered = rows.order_by("activity__starts_at", "id").values_list(
+        "id",
+        "person_id",
+        "status",
+        "taking_part_as",
+        "activity__activity_type_id",
+        "activity__starts_at",
+        *PREVIOUS_FIELDS,
     )
-    updates = [Attendance(id=pk, previous_attended_at=new) for pk, old, new in ordered if old != new]
-    Attendance.objects.bulk_update(updates, ["previous_attended_at"], batch_size=500)
-    return changed + len(updates)
+    for pk, person_id, status, part, type_id, starts_at, *kept in ordered.iterator(chunk_size=5000):
+        now = (None, None, None)
+        if status == AttendanceStatus.ATTENDED:
+            now = walk.next(person_id, part, type_id, starts_at)
+        if tuple(kept) != now:
+            updates.append(Attendance(pk=pk, **dict(zip(PREVIOUS_FIELDS, now, strict=True))))
+    Attendance.objects.bulk_update(updates, PREVIOUS_FIELDS, batch_size=500)
+    return len(updates)
 
 
 class VolunteerRole(models.Model):

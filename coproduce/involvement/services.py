@@ -66,7 +66,7 @@ def activity_create(*, organisation: Organisation, actor: User, **fields) -> Act
 
 
 def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
-    was_at = activity.starts_at
+    was_at, was_type = activity.starts_at, activity.activity_type_id
     for name, value in fields.items():
         setattr(activity, name, value)
     _check_belongs_to_organisation(activity)
@@ -74,7 +74,7 @@ def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
     activity.full_clean(validate_constraints=False)
     with transaction.atomic():
         activity.save()
-        if activity.starts_at != was_at:
+        if activity.starts_at != was_at or activity.activity_type_id != was_type:
             refresh_previous_attendance(person_ids=activity.attendances.values_list("person_id", flat=True))
         _forget_reports_around(activity.organisation, was_at, activity.starts_at)
         audit_log(

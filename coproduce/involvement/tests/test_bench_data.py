@@ -85,3 +85,4 @@ def test_the_bench_query_computes_the_selectors_figures(db):
         assert figures[0][2][0] or figures[0][2][1]  # someone took part
         if connection.vendor == "postgresql":  # the hand-written query is PostgreSQL's dialect
             assert bench.hand_written_figures(organisation, start, end) == figures
+            assert bench.hand_written_figures(organisation, start, end, bench.CHECK_REPORT) == figures

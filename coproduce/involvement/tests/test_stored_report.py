@@ -75,8 +75,8 @@ def test_a_period_still_running_is_never_stored_but_the_one_before_it_is(organis
     with CaptureQueriesContext(connection) as queries:
         again = report(organisation, today=Q1[1])
     assert again == running
-    # The running period's five queries, the period before's stored figures, the names.
-    assert len(queries) == 8
+    # The running period's four queries, the period before's stored figures, the names.
+    assert len(queries) == 7
 
 
 def test_recording_attendance_in_the_period_forgets_the_stored_figures(organisation, lead, records):
