@@ -173,8 +173,10 @@ def attendance_register(request: HttpRequest, activity) -> HttpResponse:
         form_kwargs={"people_by_label": people, "default_hours": activity.duration_hours},
         prefix="rows",
     )
+    # Small registers are listed whole; bigger ones fill the list as someone types.
+    listed = people_to_suggest(organisation=request.organisation)
     suggestions_url = reverse("people:choose", kwargs={"org": request.organisation.slug})
-    for form in formset:
+    for form in formset if not listed else ():
         # As someone types in any row, the shared list of names fills with the people who match.
         form.fields["person"].widget.attrs.update(
             {
@@ -210,12 +212,7 @@ def attendance_register(request: HttpRequest, activity) -> HttpResponse:
         {
             "activity": activity,
             "formset": formset,
-            # Small registers are listed whole; bigger ones fill the list as someone types.
-            "people_labels": sorted(
-                set(people_to_suggest(organisation=request.organisation))
-                | {row["person"] for row in initial},
-                key=str.lower,
-            ),
+            "people_labels": sorted(set(listed) | {row["person"] for row in initial}, key=str.lower),
             "problems": problems,
             "default_hours": activity.duration_hours,
         },

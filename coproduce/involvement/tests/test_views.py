@@ -58,6 +58,7 @@ def test_a_lead_adds_an_activity_and_records_the_register_in_one_grid(client, le
     assert page.text.count('list="register-people"') == 20
     names = page.text.split('<datalist id="register-people">')[1].split("</datalist>")[0]
     assert names.count("<option") == 20  # the names are listed once, for every row
+    assert "hx-get" not in page.text  # all listed already: typing asks the server for nothing
     data = {"rows-TOTAL_FORMS": "20", "rows-INITIAL_FORMS": "0"}
     for n, person in enumerate(people):
         data[f"rows-{n}-person"] = person_label(person)
