@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import QuestionKind, Response, Survey
+from .models import QuestionKind, Survey
 from .services import answer_field_name
 from .submission import started_token, too_fast
 from .survey_templates import TEMPLATES
@@ -299,6 +299,3 @@ def answer_form_initial(protect: bool) -> dict:
     if protect:
         initial["started"] = started_token()
     return initial
-
-
-MODE_LABELS = dict(Response.Mode.choices)

@@ -18,18 +18,7 @@ from .models import CHOICE_KINDS, Answer, Question, QuestionKind, Response, Surv
 from .survey_templates import RATING_SCALE, TEMPLATES, YES_NO_NOT_SURE
 
 MAX_TEXT_ANSWER = 5000
-SURVEY_FIELDS = (
-    "title",
-    "about",
-    "service_choices",
-    "welcome",
-    "thank_you",
-    "opens_on",
-    "closes_on",
-    "is_public",
-)
 MAX_SERVICE_CHOICES = 50
-QUESTION_FIELDS = ("kind", "text", "help_text", "required", "choices", "section")
 
 
 def answer_field_name(question: Question) -> str:

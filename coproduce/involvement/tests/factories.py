@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coproduce.core.tests.factories import OrganisationFactory
 from coproduce.involvement.models import (
+    PREVIOUS_FIELDS,
     Activity,
     ActivityType,
     Attendance,
@@ -51,7 +52,7 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
         """Written around the services: keep what they keep for new voices, as bulk demo data does."""
         if create:
             refresh_previous_attendance(person_ids=[attendance.person_id])
-            attendance.refresh_from_db(fields=["previous_attended_at"])
+            attendance.refresh_from_db(fields=PREVIOUS_FIELDS)
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):
