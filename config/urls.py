@@ -40,7 +40,7 @@ urlpatterns = [
     path("public/<slug:organisation_slug>/you-said-we-did/", include("coproduce.yousaid.public_urls")),
     path("account/tokens/", include("coproduce.api.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),
 ]

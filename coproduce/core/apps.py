@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "coproduce.core"
     label = "core"
     verbose_name = _("Organisations and accounts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Role
@@ -87,3 +89,16 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The 'to' date must be the same as or after the 'from' date"))
         return data
+
+
+class MessageLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Which language should we write to you in?"),
+        help_text=_(
+            "For notifications, emails and updates. Changing the language of these pages changes it too."
+        ),
+        # Each language is named in itself, so a reader finds their own.
+        choices=[(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a language")},
+    )

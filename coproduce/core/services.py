@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -63,6 +64,16 @@ def user_get_or_create(*, email: str, full_name: str = "") -> tuple[User, bool]:
     return user, True
 
 
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language someone reads: notifications, emails and digests are written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language from the list")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 def _set_roles(membership: Membership, roles: Iterable[str]) -> None:
     roles = set(roles)
     unknown = roles - set(Role.values)
@@ -106,20 +117,24 @@ def membership_invite(
     with transaction.atomic():
         user, created = user_get_or_create(email=email, full_name=full_name)
         membership = membership_add(organisation=organisation, user=user, roles=roles, added_by=invited_by)
-        notify(
-            organisation=organisation,
-            recipients=[user],
-            subject=_("You have been added to %(organisation)s on Coproduce")
-            % {"organisation": organisation.name},
-            body=(
-                _(
+        inviter = invited_by.get_full_name()
+
+        def message() -> tuple[str, str]:
+            names = {"inviter": inviter, "organisation": organisation.name}
+            if created:
+                body = _(
                     "%(inviter)s added you to %(organisation)s. "
                     "Choose a password to sign in for the first time."
                 )
-                if created
-                else _("%(inviter)s added you to %(organisation)s. Sign in with your usual password.")
-            )
-            % {"inviter": invited_by.get_full_name(), "organisation": organisation.name},
+            else:
+                body = _("%(inviter)s added you to %(organisation)s. Sign in with your usual password.")
+            subject = _("You have been added to %(organisation)s on Coproduce") % names
+            return subject, body % names
+
+        notify(
+            organisation=organisation,
+            recipients=[user],
+            message=message,
             url="/accounts/password/reset/" if created else organisation.get_absolute_url(),
         )
     return membership

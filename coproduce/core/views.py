@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +23,7 @@ from .forms import (
     MemberFilterForm,
     MemberInviteForm,
     MemberRolesForm,
+    MessageLanguageForm,
     OrganisationSettingsForm,
 )
 from .scoping import LAST_ORGANISATION_SESSION_KEY, get_membership_for, organisation_view
@@ -202,12 +207,30 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {"language": user.language or translation.get_language()}
+    form = MessageLanguageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_language(user=user, language=form.cleaned_data["language"])
+        name = get_language_info(form.cleaned_data["language"])["name_local"]
+        messages.success(request, _("We will write to you in %(language)s.") % {"language": name})
+        return redirect("core:account")
     return render(
         request,
         "core/account.html",
-        {"organisations": selectors.organisation_list_for(user=request.user)},
+        {"organisations": selectors.organisation_list_for(user=user), "form": form},
     )
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher; for someone signed in it also sets the language we write to them in."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:

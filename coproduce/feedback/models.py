@@ -156,6 +156,8 @@ class Response(models.Model):
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("email address"), blank=True)
     contact_phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    # The language of the pages the answers were given in: we write back to them in it.
+    contact_language = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coproduce.core.audit import audit_log
@@ -389,6 +389,7 @@ def response_submit(
         contact_name=contact_name.strip(),
         contact_email=contact_email.strip(),
         contact_phone=contact_phone.strip(),
+        contact_language=(translation.get_language() or "") if contact_ok else "",
     )
     response.full_clean(exclude=["survey", "entered_by"], validate_constraints=False)
     try:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core.audit import audit_log
 from coproduce.core.models import Organisation, User
+from coproduce.notifications.services import Message
 from coproduce.people.models import Person
 
 from .models import (
@@ -243,45 +245,47 @@ def volunteer_hours_log(*, placement: Placement, actor: User, worked_on, hours: 
 # Opportunities, expressions of interest and fair selection.
 
 
-def tell_person(*, person: Person, subject: str, body: str, url: str = "") -> str:
+def tell_person(*, person: Person, message: Message, url: str = "") -> str:
     """Tell someone something by the channel they prefer: in-app and email for account holders, email
     for people with only an address, a letter on the lead's print list for people contacted by post,
-    and a call (or text) on the same list for people who prefer the phone."""
-    from functools import partial
-
+    and a call (or text) on the same list for people who prefer the phone. Account holders read it in
+    the language they chose; others in the one in use now."""
     from coproduce.notifications.services import notify
     from coproduce.notifications.tasks import send_email
 
     def on_the_list(channel: str) -> str:
+        subject, body = message()
         Letter.objects.create(
             organisation=person.organisation, person=person, channel=channel, subject=subject, body=body
         )
         return "letter" if channel == Letter.Channel.POST else channel
 
+    def by_email() -> str:
+        subject, body = message()
+        transaction.on_commit(partial(send_email.enqueue, subject=subject, body=body, to=[person.email]))
+        return "email"
+
+    def in_the_app() -> str:
+        notify(organisation=person.organisation, recipients=[person.user], message=message, url=url)
+        return "notification"
+
     can_post = person.contact_by_post and person.address.strip()
     phone_ways = [m for m in ("phone", "sms") if getattr(person, f"contact_by_{m}") and person.phone.strip()]
     # Account holders are told in the app (and by email) unless they asked for post, as before.
     if person.user_id and person.preferred_contact != "post":
-        notify(
-            organisation=person.organisation, recipients=[person.user], subject=subject, body=body, url=url
-        )
-        return "notification"
+        return in_the_app()
     if person.preferred_contact == "post" and can_post:
         return on_the_list(Letter.Channel.POST)
     if person.preferred_contact in phone_ways:
         return on_the_list(person.preferred_contact)
     if person.email and person.contact_by_email:
-        transaction.on_commit(partial(send_email.enqueue, subject=subject, body=body, to=[person.email]))
-        return "email"
+        return by_email()
     if can_post:
         return on_the_list(Letter.Channel.POST)
     if phone_ways:
         return on_the_list(phone_ways[0])
     if person.user_id:  # prefers a way we cannot use: the app still reaches them
-        notify(
-            organisation=person.organisation, recipients=[person.user], subject=subject, body=body, url=url
-        )
-        return "notification"
+        return in_the_app()
     return "none"
 
 
@@ -326,20 +330,22 @@ def opportunity_announce(*, opportunity: Opportunity, actor: User) -> int:
         audience = audience.exclude(identity="carer")
     elif opportunity.for_whom == "carers":
         audience = audience.filter(identity__in=["carer", "both"])
+
+    def announcement() -> tuple[str, str]:
+        return (
+            _("A new opportunity: %(title)s") % {"title": opportunity.title},
+            _("%(title)s. %(commitment)s. Closing date: %(date)s.")
+            % {
+                "title": opportunity.title,
+                "commitment": opportunity.commitment,
+                "date": date_format(opportunity.closes_on, "j F Y"),
+            },
+        )
+
     told = 0
     with transaction.atomic():
         for person in audience:
-            channel = tell_person(
-                person=person,
-                subject=_("A new opportunity: %(title)s") % {"title": opportunity.title},
-                body=_("%(title)s. %(commitment)s. Closing date: %(date)s.")
-                % {
-                    "title": opportunity.title,
-                    "commitment": opportunity.commitment,
-                    "date": date_format(opportunity.closes_on, "j F Y"),
-                },
-                url=opportunity.get_absolute_url(),
-            )
+            channel = tell_person(person=person, message=announcement, url=opportunity.get_absolute_url())
             told += channel != "none"
         audit_log(
             actor=actor,
@@ -412,6 +418,25 @@ def interest_withdraw(*, interest, actor: User):
     return interest
 
 
+def _selection_message(opportunity: Opportunity, selected: bool) -> tuple[str, str]:
+    if selected:
+        return (
+            _("You have a place: %(title)s") % {"title": opportunity.title},
+            _(
+                "Thank you for your interest. We are pleased to offer you a place. "
+                "We will be in touch with the details."
+            ),
+        )
+    return (
+        _("About your interest in %(title)s") % {"title": opportunity.title},
+        _(
+            "Thank you for your interest. There were more people than places, and this time "
+            "we offered the places to others, giving priority to people who have not been "
+            "involved recently. Please do apply for other opportunities: your voice matters."
+        ),
+    )
+
+
 def selection_confirm(
     *, opportunity: Opportunity, chosen: list, candidates: list, seed: int, reason: str, actor: User
 ):
@@ -442,21 +467,10 @@ def selection_confirm(
             )
             interest.decided_at = now
             interest.save(update_fields=["status", "decided_at"])
-            if selected:
-                subject = _("You have a place: %(title)s") % {"title": opportunity.title}
-                body = _(
-                    "Thank you for your interest. We are pleased to offer you a place. "
-                    "We will be in touch with the details."
-                )
-            else:
-                subject = _("About your interest in %(title)s") % {"title": opportunity.title}
-                body = _(
-                    "Thank you for your interest. There were more people than places, and this time "
-                    "we offered the places to others, giving priority to people who have not been "
-                    "involved recently. Please do apply for other opportunities: your voice matters."
-                )
             tell_person(
-                person=interest.person, subject=subject, body=body, url=opportunity.get_absolute_url()
+                person=interest.person,
+                message=partial(_selection_message, opportunity, selected),
+                url=opportunity.get_absolute_url(),
             )
         opportunity.selection_seed = seed
         opportunity.selection_reason = reason.strip()

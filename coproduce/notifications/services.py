@@ -1,33 +1,54 @@
 """The one way any feature tells people something: an in-app notification plus an email,
 sent by a background task after the transaction commits, never inside the request."""
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification
 from .tasks import send_notification_emails
 
+# Gives a message's subject and body. It is called with the reader's language active, so it must
+# translate inside (gettext), not before.
+Message = Callable[[], tuple[str, str]]
 
-def notify(
-    *, organisation, recipients: Iterable, subject: str, body: str, url: str = ""
-) -> list[Notification]:
-    notifications = Notification.objects.bulk_create(
-        Notification(organisation=organisation, recipient=user, subject=subject[:200], body=body, url=url)
-        for user in recipients
-    )
-    ids = [n.pk for n in notifications if n.pk is not None]
-    if not ids:  # some databases do not return primary keys from bulk_create
-        ids = list(
-            Notification.objects.filter(
-                organisation=organisation, subject=subject[:200], emailed_at__isnull=True
+
+def language_for(user) -> str:
+    """The language to write to someone in: the one they chose, else the one in use now (the sender's
+    pages, or the site's default in a background task)."""
+    return (user.language if user is not None else "") or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def notify(*, organisation, recipients: Iterable, message: Message, url: str = "") -> list[Notification]:
+    """Tell each recipient in the app and by email. The message is written once per language among
+    them, so a Welsh speaker reads Welsh whoever sent it."""
+    by_language = defaultdict(list)
+    for user in recipients:
+        by_language[language_for(user)].append(user)
+    notifications = []
+    for language, users in by_language.items():
+        with translation.override(language):
+            subject, body = message()
+        notifications += [
+            Notification(
+                organisation=organisation,
+                recipient=user,
+                subject=subject[:200],
+                body=body,
+                url=url,
+                language=language,
             )
-            .order_by("-id")
-            .values_list("pk", flat=True)[: len(notifications)]
-        )
-    transaction.on_commit(partial(send_notification_emails.enqueue, notification_ids=ids))
+            for user in users
+        ]
+    # SQLite and PostgreSQL both give back the new primary keys.
+    notifications = Notification.objects.bulk_create(notifications)
+    if notifications:
+        ids = [n.pk for n in notifications]
+        transaction.on_commit(partial(send_notification_emails.enqueue, notification_ids=ids))
     return notifications
 
 

@@ -15,7 +15,7 @@ def send_notification_emails(*, notification_ids: list[int]) -> int:
         "recipient", "organisation"
     )
     for notification in pending:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(notification.language or settings.LANGUAGE_CODE):
             body = render_to_string(
                 "notifications/email.txt",
                 {"notification": notification, "site_url": getattr(settings, "SITE_URL", "")},

@@ -334,8 +334,10 @@ def person_request_erasure(*, person: Person, actor: User) -> Person:
         notify(
             organisation=person.organisation,
             recipients=reviewers,
-            subject=_("Someone has asked to be deleted from the register"),
-            body=_("Please review the request and confirm it. The law gives us one month to act on it."),
+            message=lambda: (
+                _("Someone has asked to be deleted from the register"),
+                _("Please review the request and confirm it. The law gives us one month to act on it."),
+            ),
             url=reverse("people:erasure-list", kwargs={"org": person.organisation.slug}),
         )
     return person

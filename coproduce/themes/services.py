@@ -210,12 +210,14 @@ def _tell_reviewers_about_risk(organisation: Organisation, comments: list[Commen
     notify(
         organisation=organisation,
         recipients=reviewers,
-        subject=_("A comment may show someone at risk"),
-        body=_(
-            "%(count)s new written answer(s) may show risk of self-harm, suicide, abuse or a safeguarding "
-            "concern. Please read them now and record what you did."
-        )
-        % {"count": len(comments)},
+        message=lambda: (
+            _("A comment may show someone at risk"),
+            _(
+                "%(count)s new written answer(s) may show risk of self-harm, suicide, abuse or a "
+                "safeguarding concern. Please read them now and record what you did."
+            )
+            % {"count": len(comments)},
+        ),
         url=url,
     )
 

@@ -90,16 +90,19 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
             submitted_at__date__lte=F("survey__you_said_items__raised_on"),
         )
     )
+    # Each contact with the language of their latest response behind an item.
+    behind = behind.order_by("submitted_at", "pk")
     emails = {
-        email.strip().lower()
-        for email in behind.exclude(contact_email="").values_list("contact_email", flat=True).distinct()
+        email.strip().lower(): language
+        for email, language in behind.exclude(contact_email="").values_list(
+            "contact_email", "contact_language"
+        )
     }
     # Someone who left only a phone number is called: the number as they wrote it, so it matches.
-    phones = set(
+    phones = dict(
         behind.filter(contact_email="")
         .exclude(contact_phone="")
-        .values_list("contact_phone", flat=True)
-        .distinct()
+        .values_list("contact_phone", "contact_language")
     )
     people = set(
         GroupMembership.objects.filter(
@@ -111,8 +114,14 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
     responsible = sorted(selectors.responsible_for_overdue(organisation=organisation, today=today))
     kind = DigestSubscription.Kind
     DigestSubscription.objects.bulk_create(
-        [DigestSubscription(organisation=organisation, kind=kind.CONTACT, email=e) for e in sorted(emails)]
-        + [DigestSubscription(organisation=organisation, kind=kind.CONTACT, phone=n) for n in sorted(phones)]
+        [
+            DigestSubscription(organisation=organisation, kind=kind.CONTACT, email=e, language=emails[e])
+            for e in sorted(emails)
+        ]
+        + [
+            DigestSubscription(organisation=organisation, kind=kind.CONTACT, phone=n, language=phones[n])
+            for n in sorted(phones)
+        ]
         + [DigestSubscription(organisation=organisation, kind=kind.PERSON, person_id=p) for p in people]
         + [
             DigestSubscription(
@@ -196,8 +205,10 @@ def change_digest(subscription: DigestSubscription, changes: list[Change]) -> tu
     for item_changes in by_item.values():
         item = item_changes[0].item
         lines = [_("You said: %(summary)s") % {"summary": item.summary}]
+        language = translation.get_language()
         lines += [
-            f"- {date_format(timezone.localtime(c.created_at), 'j F Y')}: {c.message}" for c in item_changes
+            f"- {date_format(timezone.localtime(c.created_at), 'j F Y')}: {c.message_in(language)}"
+            for c in item_changes
         ]
         parts.append("\n".join(lines))
     parts.append(_footer(subscription))
@@ -270,15 +281,26 @@ def _deliver(subscription: DigestSubscription, subject: str, body: str, url: str
     if subscription.kind == DigestSubscription.Kind.CONTACT:
         return _call_list(subscription, subject, body)
     if subscription.kind == DigestSubscription.Kind.PERSON:
-        return tell_person(person=subscription.person, subject=subject, body=body, url=url)
+        return tell_person(person=subscription.person, message=lambda: (subject, body), url=url)
     notify(
         organisation=subscription.organisation,
         recipients=[subscription.membership.user],
-        subject=subject,
-        body=body,
+        message=lambda: (subject, body),
         url=url,
     )
     return "notification"
+
+
+def subscriber_language(subscription: DigestSubscription) -> str:
+    """Contacts read the language they answered in; account holders the one they chose (the digest is
+    written in it, so the notification that carries it matches)."""
+    from coproduce.notifications.services import language_for
+
+    if subscription.kind == DigestSubscription.Kind.CONTACT:
+        return subscription.language or settings.LANGUAGE_CODE
+    if subscription.kind == DigestSubscription.Kind.PERSON:
+        return language_for(subscription.person.user if subscription.person.user_id else None)
+    return language_for(subscription.membership.user)
 
 
 def send_one(subscription_id: int, today: date) -> str | None:
@@ -286,46 +308,52 @@ def send_one(subscription_id: int, today: date) -> str | None:
     with transaction.atomic():
         subscription = (
             DigestSubscription.objects.select_for_update(of=("self",))
-            .select_related("organisation", "person", "membership__user")
+            .select_related("organisation", "person__user", "membership__user")
             .filter(pk=subscription_id, active=True)
             .first()
         )
         if subscription is None or not is_due(subscription, today):
             return None
-        organisation = subscription.organisation
-        if subscription.kind == DigestSubscription.Kind.EXECUTIVE:
-            membership = Membership.objects.prefetch_related("role_set").get(pk=subscription.membership_id)
-            items = list(selectors.overdue_for_executive(membership=membership, today=today))
-            if not items:
-                return None
-            subject, body = executive_digest(subscription, items)
-            url = reverse("yousaid:item-list", kwargs={"org": organisation.slug}) + "?state=overdue"
-            up_to, changes = subscription.last_change_id, 0
-        else:
-            if subscription.kind == DigestSubscription.Kind.PERSON and subscription.person.erased_at:
-                return None
-            pending = pending_changes(subscription)
-            if not pending:
-                return None
-            items = {c.item_id for c in pending}
-            subject, body = change_digest(subscription, pending)
-            url = reverse("public-you-said", kwargs={"organisation_slug": organisation.slug})
-            up_to, changes = pending[-1].pk, len(pending)
-        try:
-            with transaction.atomic():
-                delivery = DigestDelivery.objects.create(
-                    subscription=subscription,
-                    sent_on=today,
-                    channel="",
-                    items=len(items),
-                    changes=changes,
-                    up_to_change_id=up_to,
-                )
-        except IntegrityError:
-            return None  # already sent today by another run
-        channel = _deliver(subscription, subject, body, url)
-        DigestDelivery.objects.filter(pk=delivery.pk).update(channel=channel)
-        DigestSubscription.objects.filter(pk=subscription.pk).update(last_change_id=up_to, last_sent_on=today)
+        with translation.override(subscriber_language(subscription)):
+            return _send(subscription, today)
+
+
+def _send(subscription: DigestSubscription, today: date) -> str | None:
+    """send_one's work, inside its transaction and in the subscriber's language."""
+    organisation = subscription.organisation
+    if subscription.kind == DigestSubscription.Kind.EXECUTIVE:
+        membership = Membership.objects.prefetch_related("role_set").get(pk=subscription.membership_id)
+        items = list(selectors.overdue_for_executive(membership=membership, today=today))
+        if not items:
+            return None
+        subject, body = executive_digest(subscription, items)
+        url = reverse("yousaid:item-list", kwargs={"org": organisation.slug}) + "?state=overdue"
+        up_to, changes = subscription.last_change_id, 0
+    else:
+        if subscription.kind == DigestSubscription.Kind.PERSON and subscription.person.erased_at:
+            return None
+        pending = pending_changes(subscription)
+        if not pending:
+            return None
+        items = {c.item_id for c in pending}
+        subject, body = change_digest(subscription, pending)
+        url = reverse("public-you-said", kwargs={"organisation_slug": organisation.slug})
+        up_to, changes = pending[-1].pk, len(pending)
+    try:
+        with transaction.atomic():
+            delivery = DigestDelivery.objects.create(
+                subscription=subscription,
+                sent_on=today,
+                channel="",
+                items=len(items),
+                changes=changes,
+                up_to_change_id=up_to,
+            )
+    except IntegrityError:
+        return None  # already sent today by another run
+    channel = _deliver(subscription, subject, body, url)
+    DigestDelivery.objects.filter(pk=delivery.pk).update(channel=channel)
+    DigestSubscription.objects.filter(pk=subscription.pk).update(last_change_id=up_to, last_sent_on=today)
     return channel
 
 

@@ -243,6 +243,9 @@ class Change(models.Model):
     item = models.ForeignKey(YouSaid, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     message = models.CharField(max_length=500)
+    # The same line in every language we write in (code -> text), so each digest reads in its reader's
+    # language whoever made the change. Changes made before this was kept have only `message`.
+    messages = models.JSONField(default=dict, blank=True)
     # Public changes (about approved answers) go to everyone behind the item; the others (such as the
     # item being recorded) only to the group that raised it.
     public = models.BooleanField(default=True)
@@ -254,6 +257,9 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    def message_in(self, language: str) -> str:
+        return self.messages.get(language) or self.message
 
 
 class Frequency(models.TextChoices):
@@ -279,6 +285,9 @@ class DigestSubscription(models.Model):
     email = models.EmailField(blank=True)
     # A contact who left a phone number and no email: told through the lead's call list.
     phone = models.CharField(max_length=40, blank=True)
+    # A contact's language, from the response they left their details on; people with accounts are
+    # written to in the language they chose (User.language).
+    language = models.CharField(max_length=10, blank=True, default="")
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -1,12 +1,13 @@
 """Writes for "you said, we did". Each audits itself; each move people should hear about is recorded as
 a Change for their next digest (see digests.py), never sent there and then."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,9 +43,19 @@ SOURCE_NEEDS = {
 }
 
 
-def _record_change(item: YouSaid, kind: str, message: str, *, public: bool = True) -> Change:
+def _record_change(item: YouSaid, kind: str, message: Callable[[], str], *, public: bool = True) -> Change:
+    """message() is written in each of our languages now, so a digest later reads in its reader's."""
+    messages = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            messages[language] = message()[:500]
     return Change.objects.create(
-        organisation_id=item.organisation_id, item=item, kind=kind, message=message[:500], public=public
+        organisation_id=item.organisation_id,
+        item=item,
+        kind=kind,
+        message=message()[:500],
+        messages=messages,
+        public=public,
     )
 
 
@@ -105,7 +116,10 @@ def item_create(*, organisation: Organisation, actor: User, comments: Iterable =
         if comments:
             item.comments.set(comments)
         _record_change(
-            item, Change.Kind.RAISED, _("Recorded: %(summary)s") % {"summary": item.summary}, public=False
+            item,
+            Change.Kind.RAISED,
+            lambda: _("Recorded: %(summary)s") % {"summary": item.summary},
+            public=False,
         )
         audit_log(
             actor=actor,
@@ -284,14 +298,16 @@ def response_update(*, response: WeDid, actor: User, membership: Membership, **f
             _record_change(
                 response.item,
                 Change.Kind.UPDATED,
-                _("Answer changed: %(text)s") % {"text": response_public_text(response)},
+                lambda: _("Answer changed: %(text)s") % {"text": response_public_text(response)},
             )
         elif response.is_published and response.status != old_status:
             _record_change(
                 response.item,
                 Change.Kind.STATUS,
-                _("%(text)s. Now: %(status)s")
-                % {"text": response_public_text(response), "status": response.get_status_display()},
+                lambda: (
+                    _("%(text)s. Now: %(status)s")
+                    % {"text": response_public_text(response), "status": response.get_status_display()}
+                ),
             )
         audit_log(
             actor=actor,
@@ -330,9 +346,11 @@ def response_request_approval(*, response: WeDid, actor: User, membership: Membe
         notify(
             organisation=item.organisation,
             recipients=[m.user for m in approvers_for(item.organisation) if m.user_id != actor.pk],
-            subject=_("An answer to 'you said' is waiting for your approval"),
-            body=_("%(said)s\n\n%(answer)s")
-            % {"said": item.summary, "answer": response_public_text(response)},
+            message=lambda: (
+                _("An answer to 'you said' is waiting for your approval"),
+                _("%(said)s\n\n%(answer)s")
+                % {"said": item.summary, "answer": response_public_text(response)},
+            ),
             url=item.get_absolute_url(),
         )
     return response
@@ -363,7 +381,7 @@ def response_publish(*, response: WeDid, actor: User, membership: Membership) ->
             first_published_at=now, updated_at=now
         ):
             item.first_published_at = now
-        _record_change(item, Change.Kind.PUBLISHED, response_public_text(locked))
+        _record_change(item, Change.Kind.PUBLISHED, lambda: response_public_text(locked))
         audit_log(
             actor=actor,
             organisation=item.organisation,
@@ -398,8 +416,10 @@ def response_return(*, response: WeDid, actor: User, membership: Membership, not
             notify(
                 organisation=item.organisation,
                 recipients=[response.owner.user],
-                subject=_("Your answer to 'you said' needs changes before it is published"),
-                body=note or _("A lead sent it back without a note."),
+                message=lambda: (
+                    _("Your answer to 'you said' needs changes before it is published"),
+                    note or _("A lead sent it back without a note."),
+                ),
                 url=item.get_absolute_url(),
             )
     return response

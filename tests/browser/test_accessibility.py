@@ -26,8 +26,10 @@ def lived_in(everyone, organisation):
         notify(
             organisation=organisation,
             recipients=[person],
-            subject="A new opportunity: help us rewrite the discharge leaflet",
-            body="Two sessions in March, paid at the involvement rate.",
+            message=lambda: (
+                "A new opportunity: help us rewrite the discharge leaflet",
+                "Two sessions in March, paid at the involvement rate.",
+            ),
             url=organisation.get_absolute_url(),
         )
         api_token_create(user=person, name="Spreadsheet")

@@ -99,7 +99,7 @@ def involvement(organisation, lead, member, built_in_kinds):
     for person in (priya, mary):
         services.interest_submit(opportunity=panel, person=person, actor=lead, why="I know the ward.")
     draft = open_opportunity(organisation, lead, "Easy read leaflet review", status="draft", is_public=False)
-    services.tell_person(person=mary, subject="A new opportunity", body="An interview panel in March.")
+    services.tell_person(person=mary, message=lambda: ("A new opportunity", "An interview panel in March."))
     return {"workshop": workshop, "forum": forum, "placement": placement, "panel": panel, "draft": draft}
 
 

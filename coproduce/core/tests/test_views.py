@@ -194,7 +194,7 @@ def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(client, org
     def add_rows(count):
         for _ in range(count):
             MembershipFactory(organisation=organisation, roles=["participant", "carer"])
-        notify(organisation=organisation, recipients=[admin] * count, subject="Hello", body="Body")
+        notify(organisation=organisation, recipients=[admin] * count, message=lambda: ("Hello", "Body"))
         for i in range(count):
             AuditEvent.objects.create(
                 organisation=organisation, actor=admin, actor_label=admin.email, action=f"t.{i}"
@@ -263,8 +263,7 @@ def test_notifications_page_lists_and_marks_read(client, organisation, member):
     notify(
         organisation=organisation,
         recipients=[member],
-        subject="Your place is confirmed",
-        body="See you there.",
+        message=lambda: ("Your place is confirmed", "See you there."),
     )
     response = page(client, member, "/o/demo/notifications/")
     assert "Your place is confirmed" in response.text

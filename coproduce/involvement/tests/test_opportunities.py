@@ -168,8 +168,8 @@ def test_people_without_accounts_are_emailed_or_get_a_letter(
     )
     by_email = PersonFactory(organisation=organisation, email="em@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.tell_person(person=by_post, subject="Hello", body="News") == "letter"
-        assert services.tell_person(person=by_email, subject="Hello", body="News") == "email"
+        assert services.tell_person(person=by_post, message=lambda: ("Hello", "News")) == "letter"
+        assert services.tell_person(person=by_email, message=lambda: ("Hello", "News")) == "email"
     assert Letter.objects.get().person == by_post
     assert mailoutbox[0].to == ["em@example.org"]
 
@@ -254,10 +254,10 @@ def test_people_who_prefer_the_phone_are_on_the_call_list_and_the_lead_marks_it_
     )
     with django_capture_on_commit_callbacks(execute=True):
         told = [
-            services.tell_person(person=p, subject="Hello", body="News")
+            services.tell_person(person=p, message=lambda: ("Hello", "News"))
             for p in (by_phone, by_text, no_number)
         ]
-        services.tell_person(person=by_post, subject="A letter", body="News")
+        services.tell_person(person=by_post, message=lambda: ("A letter", "News"))
     assert told == ["phone", "sms", "none"]
     assert not mailoutbox  # the phone was preferred over email
     assert set(Letter.objects.values_list("person", "channel")) == {

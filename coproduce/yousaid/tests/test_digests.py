@@ -287,3 +287,28 @@ def test_someone_who_left_only_a_phone_number_is_on_the_call_list_once(
     client.force_login(lead)
     page = client.get("/o/demo/opportunities/letters/").text
     assert "Sam" in page and "07700 900111" in page
+
+
+def test_each_person_behind_an_item_reads_the_digest_in_their_own_language(
+    behind, lead, staff, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Ria answered the survey in Welsh and Pat chose Welsh for messages; the lead who answered, and the
+    digest run, work in English. Ema never chose, so she reads the site's default."""
+    from coproduce.core.services import user_set_language
+    from coproduce.feedback.models import Response
+
+    Response.objects.filter(contact_email="Ria@Example.test").update(contact_language="cy")
+    user_set_language(user=member, language="cy")
+    publish(answer(behind["item"], staff, kind="will", status="open"), lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_after_settling(today=TODAY)
+
+    [to_ria] = [m for m in mailoutbox if m.to == ["ria@example.test"]]
+    assert "beth sydd wedi newid ers i chi ddweud wrthym" in to_ria.subject
+    assert "Byddwn ni'n: We added a second phone line" in to_ria.body
+    [to_pat] = Notification.objects.filter(recipient=member)
+    assert to_pat.language == "cy" and "beth sydd wedi newid" in to_pat.subject
+    assert "Wedi'i gofnodi: It is hard to get through on the phone" in to_pat.body
+    [to_ema] = digests_to(mailoutbox, "ema@example.test")
+    assert "We will: We added a second phone line" in to_ema.body
