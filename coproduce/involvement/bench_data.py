@@ -165,6 +165,7 @@ def _people(organisation: Organisation, rng: random.Random, offset: int, count: 
                 "contact_by_phone": managed or i % 3 == 0,
                 "contact_by_post": managed,
                 "preferred_contact": "phone" if managed else "email",
+                "language": "cy" if i % 5 == 2 else "",
                 "times_to_avoid": "Mornings before 11" if i % 7 == 0 else "",
                 "is_managed": managed,
                 "created_at": created,

@@ -9,7 +9,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -248,8 +248,13 @@ def volunteer_hours_log(*, placement: Placement, actor: User, worked_on, hours: 
 def tell_person(*, person: Person, message: Message, url: str = "") -> str:
     """Tell someone something by the channel they prefer: in-app and email for account holders, email
     for people with only an address, a letter on the lead's print list for people contacted by post,
-    and a call (or text) on the same list for people who prefer the phone. Account holders read it in
-    the language they chose; others in the one in use now."""
+    and a call (or text) on the same list for people who prefer the phone. It is written in the
+    language they chose on their account, else the one on the register, else the one in use now."""
+    with translation.override(person.language or translation.get_language()):
+        return _tell_person(person, message, url)
+
+
+def _tell_person(person: Person, message: Message, url: str) -> str:
     from coproduce.notifications.services import notify
     from coproduce.notifications.tasks import send_email
 

@@ -110,6 +110,7 @@ def seed_register(
                 contact_by_phone=managed or i % 3 == 0,
                 contact_by_post=managed,
                 preferred_contact="phone" if managed else "email",
+                language="cy" if i % 5 == 2 else "",  # a fifth asked to be written to in Welsh
                 times_to_avoid="Mornings before 11" if i % 7 == 0 else "",
                 is_managed=managed,
             )

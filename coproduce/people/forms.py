@@ -1,9 +1,11 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -49,10 +51,15 @@ class PersonForm(forms.ModelForm):
             "phone",
             "address",
             "preferred_contact",
+            "language",
             "times_to_avoid",
             "is_managed",
         ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "identity": forms.RadioSelect}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "identity": forms.RadioSelect,
+            "language": forms.RadioSelect,
+        }
         error_messages = {
             "full_name": {"required": _("Enter their full name")},
             "email": {"invalid": _("Enter an email address in the correct format, like name@example.org")},
@@ -64,6 +71,14 @@ class PersonForm(forms.ModelForm):
             self.initial["contact_methods"] = self.instance.contact_methods()
             self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
         self.fields["preferred_contact"].choices = [("", _("No preference"))] + list(ContactMethod.choices)
+        if "language" in self.fields:
+            # Each language named in itself, so a reader finds their own.
+            self.fields["language"].choices = [("", _("No preference"))] + [
+                (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+            ]
+            self.fields["language"].help_text = _(
+                "For letters, emails and calls. Someone with an account chooses it on their account page."
+            )
 
     def profile_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
@@ -79,7 +94,8 @@ class MyProfileForm(PersonForm):
     """The same details, in the first person, without the fields only the team sets."""
 
     class Meta(PersonForm.Meta):
-        fields = [f for f in PersonForm.Meta.fields if f != "is_managed"]
+        # Their language is on their account page, with the rest of how we write to them.
+        fields = [f for f in PersonForm.Meta.fields if f not in ("is_managed", "language")]
         labels = {"identity": _("How do you take part?"), "full_name": _("Your full name")}
         help_texts = {"preferred_name": _("What you like to be called.")}
 

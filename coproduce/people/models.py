@@ -73,6 +73,11 @@ class Person(models.Model):
     preferred_contact = models.CharField(
         _("preferred way to contact"), max_length=10, choices=ContactMethod.choices, blank=True
     )
+    # The language letters, emails and calls are in. Someone with an account chooses theirs on their
+    # account page (User.language), and that one wins.
+    language = models.CharField(
+        _("language to write to them in"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
     times_to_avoid = models.CharField(
         _("times to avoid contacting"),
         max_length=200,

@@ -39,6 +39,7 @@ PROFILE_FIELDS = [
     "contact_by_phone",
     "contact_by_post",
     "preferred_contact",
+    "language",
     "times_to_avoid",
     "is_managed",
 ]

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
@@ -96,6 +97,15 @@ ContactMethods = Annotated[
     list[ContactMethod],
     Field(max_length=len(ContactMethod.values), description="Ways they may be contacted"),
 ]
+# The languages we write in, as codes ("en-gb", "cy").
+MessageLanguage = StrEnum(
+    "MessageLanguage", {code.replace("-", "_"): code for code, _name in settings.LANGUAGES}
+)
+Language = Annotated[
+    MessageLanguage | None,
+    BeforeValidator(blank_as_none),
+    Field(description="The language to write to them in, or null for no preference"),
+]
 PreferredContact = Annotated[
     ContactMethod | None,
     BeforeValidator(blank_as_none),
@@ -115,6 +125,7 @@ class PersonCreateIn(Schema):
     address: Address = ""
     contact_methods: ContactMethods = []
     preferred_contact: PreferredContact = None
+    language: Language = None
     times_to_avoid: TimesToAvoid = ""
     is_managed: bool = Field(False, description="Not online: a lead enters things for them")
     tags: Tags = []
@@ -135,6 +146,7 @@ class PersonUpdateIn(Schema):
     address: Address = None
     contact_methods: ContactMethods = None
     preferred_contact: PreferredContact = None
+    language: Language = None
     times_to_avoid: TimesToAvoid = None
     is_managed: bool = Field(None, description="Not online: a lead enters things for them")
     tags: Tags = None
@@ -210,6 +222,7 @@ class _PersonFields(Schema):
     phone: str
     contact_methods: list[ContactMethod]
     preferred_contact: ContactMethod | None
+    language: MessageLanguage | None = Field(description="The language to write to them in, if set")
     times_to_avoid: str
     is_managed: bool
     has_account: bool = Field(description="They sign in to Coproduce themselves")
@@ -232,6 +245,10 @@ class PersonOut(_PersonFields):
     @staticmethod
     def resolve_preferred_contact(person: Person) -> str | None:
         return person.preferred_contact or None
+
+    @staticmethod
+    def resolve_language(person: Person) -> str | None:
+        return person.language or None
 
     @staticmethod
     def resolve_has_account(person: Person) -> bool:
@@ -349,6 +366,7 @@ def _profile(person: Person) -> dict:
         "address": person.address,
         "contact_methods": person.contact_methods(),
         "preferred_contact": person.preferred_contact or None,
+        "language": person.language or None,
         "times_to_avoid": person.times_to_avoid,
         "is_managed": person.is_managed,
         "has_account": person.user_id is not None,
@@ -386,8 +404,9 @@ def _profile_fields(payload: Schema, *, partial: bool) -> tuple[dict, list[str] 
     if "contact_methods" in data:
         methods = data.pop("contact_methods")
         data.update({f"contact_by_{method}": method in methods for method in ContactMethod.values})
-    if "preferred_contact" in data:
-        data["preferred_contact"] = data["preferred_contact"] or ""
+    for name in ("preferred_contact", "language"):
+        if name in data:
+            data[name] = data[name] or ""
     return data, tags
 
 

@@ -117,6 +117,7 @@ def test_a_lead_lists_the_register_with_skills_and_a_count(client, lead_headers,
         "phone": "",
         "contact_methods": ["email"],
         "preferred_contact": "email",
+        "language": None,
         "times_to_avoid": "",
         "is_managed": False,
         "has_account": False,
@@ -520,6 +521,7 @@ def test_only_a_full_name_is_needed(client, lead_headers):
         ({"full_name": "Pat", "identity": "volunteer"}, ["identity"]),
         ({"full_name": "Pat", "contact_methods": ["pigeon"]}, ["contact_methods.0"]),
         ({"full_name": "Pat", "preferred_contact": "pigeon"}, ["preferred_contact"]),
+        ({"full_name": "Pat", "language": "fr"}, ["language"]),
         ({"full_name": "Pat", "tags": ["x" * 61]}, ["tags.0"]),
         ({"full_name": "Pat", "tags": ["ok", "a\x00b"]}, ["tags.1"]),
         ({"full_name": "Pat", "tags": "art"}, ["tags"]),
@@ -612,6 +614,18 @@ def test_a_patch_can_change_the_ways_to_contact_and_clear_the_preference(client,
     pat.refresh_from_db()
     assert pat.contact_methods() == ["phone"]
     assert pat.preferred_contact == ""
+
+
+def test_the_language_to_write_in_is_set_read_and_cleared(client, lead_headers, pat):
+    url = f"{PEOPLE}/{pat.public_id}"
+
+    assert patch(client, url, {"language": "cy"}, lead_headers).json()["language"] == "cy"
+    pat.refresh_from_db()
+    assert pat.language == "cy"
+    assert client.get(PEOPLE, **lead_headers).json()["items"][0]["language"] == "cy"
+    assert patch(client, url, {"language": None}, lead_headers).json()["language"] is None
+    pat.refresh_from_db()
+    assert pat.language == ""
 
 
 def test_an_empty_patch_changes_nothing_and_writes_no_audit_row(client, lead_headers, pat):

@@ -174,6 +174,38 @@ def test_people_without_accounts_are_emailed_or_get_a_letter(
     assert mailoutbox[0].to == ["em@example.org"]
 
 
+def test_a_letter_or_notification_is_written_in_the_language_the_person_chose(organisation, lead, member):
+    """The register's language for someone without an account; their own choice for an account holder."""
+    from django.utils.translation import gettext as _
+
+    from coproduce.core.services import user_set_language
+    from coproduce.notifications.models import Notification
+    from coproduce.people.services import person_for_user
+
+    welsh_by_post = PersonFactory(
+        organisation=organisation,
+        email="",
+        contact_by_email=False,
+        contact_by_post=True,
+        address="1 Heol y Felin",
+        preferred_contact="post",
+        language="cy",
+    )
+    account_holder = person_for_user(organisation=organisation, user=member)
+    account_holder.language = "cy"  # the register says Welsh, but they chose English themselves
+    user_set_language(user=member, language="en-gb")
+
+    def message():
+        return _("Messages"), _("Choose a language")
+
+    services.tell_person(person=welsh_by_post, message=message)
+    services.tell_person(person=account_holder, message=message)
+
+    letter = Letter.objects.get(person=welsh_by_post)
+    assert (letter.subject, letter.body) == ("Negeseuon", "Dewiswch iaith")
+    assert Notification.objects.get(recipient=member).subject == "Messages"
+
+
 def test_announcing_an_opportunity_never_contacts_someone_who_withdrew_consent(
     organisation, lead, member, carer, mailoutbox, django_capture_on_commit_callbacks
 ):

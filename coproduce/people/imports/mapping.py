@@ -24,6 +24,7 @@ IMPORT_FIELDS = {
     "contact_by_phone": gettext_lazy("May contact by phone call (yes or no)"),
     "contact_by_post": gettext_lazy("May contact by letter (yes or no)"),
     "preferred_contact": gettext_lazy("Preferred way to contact"),
+    "language": gettext_lazy("Language to write to them in (English or Welsh)"),
     "times_to_avoid": gettext_lazy("Times to avoid contacting"),
     "is_managed": gettext_lazy("Managed by the involvement team (yes or no)"),
 }
@@ -58,6 +59,8 @@ HEADER_NAMES = {
     "letter ok, post consent",
     "preferred_contact": "preferred contact, preferred way to contact, preferred contact method, "
     "contact preference, preferred method of contact",
+    "language": "language, language to write in, language to write to them in, preferred language, "
+    "language preference, iaith",
     "times_to_avoid": "times to avoid, times to avoid contacting, do not contact times, times not to contact",
     "is_managed": "managed, managed by the team, managed by the involvement team, managed by team",
 }

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ CONTACT_ALIASES = {
     "phone": ["phone", "phone call", "call", "telephone", "tel"],
     "post": ["post", "letter", "letters", "letter by post"],
 }
+# Language names people write, in English and in Welsh.
+LANGUAGE_ALIASES = {"en-gb": ["english", "en", "saesneg"], "cy": ["welsh", "cymraeg", "cym"]}
 
 
 @dataclass
@@ -101,6 +104,7 @@ class _RowChecker:
             },
         )
         self.contact_methods = _choice_lookup(ContactMethod.choices, CONTACT_ALIASES)
+        self.languages = _choice_lookup(settings.LANGUAGES, LANGUAGE_ALIASES)
         yes, no = str(_("Yes")).casefold(), str(_("No")).casefold()
         self.yes, self.no = YES | {yes}, NO | {no}
         self.identity_list = ", ".join(str(label) for _value, label in InvolvementIdentity.choices)
@@ -174,6 +178,17 @@ class _RowChecker:
                         )
                     else:
                         fields["preferred_contact"] = method
+            elif name == "language":
+                if raw:
+                    language = self.languages.get(_name_key(raw))
+                    if language is None:
+                        problem(
+                            index,
+                            _("'%(value)s' is not a language we write in. Use English or Welsh"),
+                            value=raw,
+                        )
+                    else:
+                        fields["language"] = language
             elif name == "contact_methods":
                 for part in re.split(r"[,;/]| and ", raw):
                     if not part.strip():

@@ -30,7 +30,7 @@ MERGE = "merge"
 SKIP = "skip"
 CONTACT_FIELDS = [f"contact_by_{method}" for method in ContactMethod.values]
 # What a merge may fill in on an existing record, when it is empty there.
-MERGE_TEXT_FIELDS = ["preferred_name", "pronouns", "email", "phone", "address", "times_to_avoid"]
+MERGE_TEXT_FIELDS = ["preferred_name", "pronouns", "email", "phone", "address", "language", "times_to_avoid"]
 
 
 # An import's rows are a second copy of people's details: kept only while a lead is working on it.

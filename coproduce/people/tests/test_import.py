@@ -187,6 +187,7 @@ def test_the_register_export_maps_back_onto_the_register():
         "phone",
         "contact_methods",
         "preferred_contact",
+        "language",
         "times_to_avoid",
         "is_managed",
         "tags",
@@ -300,6 +301,20 @@ def test_choices_accept_their_labels_and_codes_in_any_case(organisation):
         True,
         False,
     )
+
+
+def test_a_language_column_takes_english_and_welsh_names_and_refuses_others(organisation):
+    header = ["Name", "Iaith"]
+    rows = [["A", "Cymraeg"], ["B", "welsh"], ["C", "English"], ["D", ""], ["E", "French"]]
+    mapping = imports.mapping_guess(header)
+    assert mapping == ["full_name", "language"]
+
+    checked = imports.rows_check(organisation=organisation, header=header, rows=rows, mapping=mapping)
+
+    assert [row.fields.get("language", "") for row in checked.valid] == ["cy", "cy", "en-gb", ""]
+    assert [error["message"] for error in checked.errors] == [
+        "Row 6: 'French' is not a language we write in. Use English or Welsh"
+    ]
 
 
 # --- Importing -------------------------------------------------------------------------------------

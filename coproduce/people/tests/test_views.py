@@ -190,6 +190,26 @@ def test_adding_a_person_explains_problems_and_keeps_what_was_typed(client, lead
     assert person.contact_by_post and person.is_managed
 
 
+def test_a_lead_records_the_language_to_write_to_someone_in(client, lead, organisation):
+    client.force_login(lead)
+    form = client.get("/o/demo/people/add/").text
+    assert "Language to write to them in" in form and ">Cymraeg</label>" in form
+
+    client.post(
+        "/o/demo/people/add/",
+        {"full_name": "Gwen Post", "identity": "carer", "contact_methods": ["post"], "address": "3 Heol"},
+    )
+    client.post(
+        "/o/demo/people/add/",
+        {"full_name": "Gwyn Jones", "identity": "carer", "language": "cy"},
+    )
+    assert dict(Person.objects.values_list("full_name", "language")) == {"Gwen Post": "", "Gwyn Jones": "cy"}
+    gwyn = Person.objects.get(full_name="Gwyn Jones")
+    assert "Welsh" in client.get(gwyn.get_absolute_url()).text
+    export = client.get("/o/demo/people/export.csv").content.decode("utf-8-sig")
+    assert "Language" in export.splitlines()[0] and "Gwyn Jones" in export and ",Welsh," in export
+
+
 def test_check_form_rejects_expiry_before_done_and_future_done_dates(client, lead, pat):
     client.force_login(lead)
     url = f"/o/demo/people/{pat.public_id}/checks/"
