@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
+from django.conf import settings
 from django.db.models import TextChoices
 from ninja import Field
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
@@ -140,4 +141,15 @@ FilterDay = Annotated[
     BeforeValidator(blank_as_none),
     AfterValidator(lambda value: value if value is None else within_our_years(value)),
     Field(json_schema_extra={"pattern": DAY_PATTERN}),
+]
+
+
+# The languages we write in, as codes ("en-gb", "cy").
+MessageLanguage = StrEnum(
+    "MessageLanguage", {code.replace("-", "_"): code for code, _name in settings.LANGUAGES}
+)
+Language = Annotated[
+    MessageLanguage | None,
+    BeforeValidator(blank_as_none),
+    Field(description="The language to write to them in, or null for no preference"),
 ]

@@ -1,7 +1,7 @@
 from django import forms
-from django.conf import settings
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from coproduce.lib.languages import language_choices
 
 from .models import Organisation, Role
 
@@ -97,8 +97,7 @@ class MessageLanguageForm(forms.Form):
         help_text=_(
             "For notifications, emails and updates. Changing the language of these pages changes it too."
         ),
-        # Each language is named in itself, so a reader finds their own.
-        choices=[(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES],
+        choices=language_choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a language")},
     )

@@ -1,5 +1,8 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from coproduce.lib.languages import language_choices
 
 from .models import QuestionKind, Survey
 from .services import answer_field_name
@@ -152,7 +155,8 @@ class ResponseImportForm(forms.Form):
         help_text=_(
             "A CSV file or Excel workbook (.xlsx), one row for each person's answers. Head each column "
             "with the question's words, or Q1, Q2 and so on. It can also have How it was given (paper if "
-            "empty), Sent, Service, Happy to be contacted, Name, Email and Phone."
+            "empty), Sent, Service, Happy to be contacted, Name, Email, Phone and Language (English or "
+            "Welsh)."
         ),
         error_messages={"required": _("Choose the file of responses")},
     )
@@ -181,9 +185,22 @@ class AnswerForm(forms.Form):
     )
     contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
 
-    def __init__(self, *args, questions, protect: bool, contact_label=None, services=(), **kwargs):
+    def __init__(
+        self, *args, questions, protect: bool, contact_label=None, services=(), ask_language=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        if ask_language:
+            # Typed in by staff: the page's language is theirs, not necessarily the respondent's.
+            self.fields["contact_language"] = forms.ChoiceField(
+                label=_("Language to write to them in"),
+                help_text=_("If they are happy to be contacted."),
+                required=False,
+                choices=language_choices(),
+                initial=get_language(),
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose a language from the list")},
+            )
         if services:
             # One survey covering several services: the respondent says which (optional).
             self.fields["service"] = forms.ChoiceField(
@@ -282,6 +299,10 @@ class AnswerForm(forms.Form):
     def service_field(self):
         return self["service"] if "service" in self.fields else None
 
+    @property
+    def language_field(self):
+        return self["contact_language"] if "contact_language" in self.fields else None
+
     def chosen_service(self) -> str:
         return self.cleaned_data.get("service") or ""
 
@@ -289,7 +310,10 @@ class AnswerForm(forms.Form):
         return {
             name: self.cleaned_data.get(name) or ""
             for name in ("contact_name", "contact_email", "contact_phone")
-        } | {"contact_ok": bool(self.cleaned_data.get("contact_ok"))}
+        } | {
+            "contact_ok": bool(self.cleaned_data.get("contact_ok")),
+            "contact_language": self.cleaned_data.get("contact_language") or "",
+        }
 
 
 def answer_form_initial(protect: bool) -> dict:

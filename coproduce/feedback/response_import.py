@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from coproduce.core.audit import audit_log
 from coproduce.core.models import User
 from coproduce.lib.exports import FORMULA_PREFIXES
+from coproduce.lib.languages import language_from_text
 from coproduce.people.imports.files import Spreadsheet
 from coproduce.people.imports.mapping import column_name
 
@@ -38,6 +39,7 @@ HEADINGS = {
     "contact_name": {"name", "contact name", "your name"},
     "contact_email": {"email", "email address", "e-mail", "contact email"},
     "contact_phone": {"phone", "phone number", "telephone", "contact phone"},
+    "contact_language": {"language", "language to write in", "language to write to them in", "iaith"},
 }
 # Columns of our own export that describe the copy, not the answers: read past them.
 IGNORED = {"response", "entered by"}
@@ -251,12 +253,18 @@ def responses_check(*, survey: Survey, spreadsheet: Spreadsheet) -> ImportCheck:
             )
             service = survey.about
         consent = found.get("contact_ok", "").casefold()
+        language = language_from_text(found.get("contact_language", ""))
         contact = {
             "contact_ok": consent in YES,
             "contact_name": found.get("contact_name", "")[:200],
             "contact_email": found.get("contact_email", "")[:254],
             "contact_phone": found.get("contact_phone", "")[:40],
+            "contact_language": language or "",
         }
+        if language is None:
+            row_problems.append(
+                _("'%(value)s' in Language is not English or Welsh") % {"value": found["contact_language"]}
+            )
         if consent not in YES | NO:
             row_problems.append(
                 _("'%(value)s' in Happy to be contacted is not yes or no") % {"value": found["contact_ok"]}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -314,7 +315,8 @@ def response_export_rows(
     the response import reads, so an export can be checked, corrected and imported elsewhere."""
     questions = list(survey.questions.all())
     header = ["Response", "Sent", "How it was given", "Entered by", "Service"] + [q.text for q in questions]
-    header += ["Happy to be contacted", "Name", "Email", "Phone"]
+    header += ["Happy to be contacted", "Name", "Email", "Phone", "Language"]
+    language_names = dict(settings.LANGUAGES)
     responses = (
         responses_in_period(survey=survey, start=start, end=end, service=service)
         .select_related("entered_by")
@@ -339,6 +341,7 @@ def response_export_rows(
             response.contact_name,
             response.contact_email,
             response.contact_phone,
+            str(language_names.get(response.contact_language, "")),
         ]
         rows.append(row)
     return header, rows

@@ -4,6 +4,7 @@ audit row keeps the sender's IP address, which would make an anonymous response 
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -350,6 +351,7 @@ def response_submit(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    contact_language: str = "",
     submitted_at: datetime | None = None,
     service: str = "",
     imported: bool = False,
@@ -371,6 +373,8 @@ def response_submit(
     questions = list(survey.questions.all())
     cleaned = _clean_answers(questions, answers)
     service = response_service(survey, service)
+    if contact_language and contact_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"contact_language": _("Choose a language from the list")})
     if not contact_ok:
         # Contact details are kept only with consent: without it they are never stored.
         contact_name = contact_email = contact_phone = ""
@@ -389,7 +393,11 @@ def response_submit(
         contact_name=contact_name.strip(),
         contact_email=contact_email.strip(),
         contact_phone=contact_phone.strip(),
-        contact_language=(translation.get_language() or "") if contact_ok else "",
+        # The language to write back in: as given (staff typing a form in, a file's Language column),
+        # else the page's for someone answering now; a file without one says nothing.
+        contact_language=(contact_language or ("" if imported else translation.get_language() or ""))
+        if contact_ok
+        else "",
     )
     response.full_clean(exclude=["survey", "entered_by"], validate_constraints=False)
     try:

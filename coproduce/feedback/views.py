@@ -229,6 +229,7 @@ def _answer(
     context: dict,
     entered_by=None,
     contact_label=None,
+    ask_language=False,
 ) -> HttpResponse:
     """The one answering flow for every route: the form, its checks, and a redirect to the thanks."""
     questions = list(survey.questions.all())
@@ -239,6 +240,7 @@ def _answer(
         protect=protect,
         contact_label=contact_label,
         services=survey.service_choices,
+        ask_language=ask_language,
     )
     status = 200
     context = {**context, "survey": survey, "form": form}
@@ -353,6 +355,7 @@ def survey_assisted(request: HttpRequest, survey) -> HttpResponse:
         context={"entry_mode": "assisted", "saved": request.GET.get("saved") == "1"},
         entered_by=request.user,
         contact_label=_("They are happy to be contacted about their feedback"),
+        ask_language=True,
     )
 
 
@@ -377,6 +380,7 @@ def survey_paper(request: HttpRequest, survey) -> HttpResponse:
         context={"entry_mode": "paper", "saved": request.GET.get("saved") == "1", "paper_count": count},
         entered_by=request.user,
         contact_label=_("They ticked the box to say they are happy to be contacted"),
+        ask_language=True,
     )
 
 

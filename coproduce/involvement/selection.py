@@ -63,7 +63,7 @@ def candidates_for(*, opportunity: Opportunity, today: date | None = None) -> li
             status=ExpressionOfInterest.Status.SUBMITTED,
             person__erased_at__isnull=True,
         )
-        .select_related("person", "person__organisation")
+        .select_related("person", "person__organisation", "person__user")
         .prefetch_related("person__checks")
         .annotate(
             hours_last_year=Sum(

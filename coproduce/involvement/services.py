@@ -250,7 +250,9 @@ def tell_person(*, person: Person, message: Message, url: str = "") -> str:
     for people with only an address, a letter on the lead's print list for people contacted by post,
     and a call (or text) on the same list for people who prefer the phone. It is written in the
     language they chose on their account, else the one on the register, else the one in use now."""
-    with translation.override(person.language or translation.get_language()):
+    from coproduce.notifications.services import language_for
+
+    with translation.override(person.language_to_write_in() or language_for(None)):
         return _tell_person(person, message, url)
 
 

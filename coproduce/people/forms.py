@@ -1,12 +1,12 @@
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from coproduce.lib.languages import language_choices
 
 from .models import (
     AccessNeed,
@@ -72,10 +72,7 @@ class PersonForm(forms.ModelForm):
             self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
         self.fields["preferred_contact"].choices = [("", _("No preference"))] + list(ContactMethod.choices)
         if "language" in self.fields:
-            # Each language named in itself, so a reader finds their own.
-            self.fields["language"].choices = [("", _("No preference"))] + [
-                (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
-            ]
+            self.fields["language"].choices = [("", _("No preference")), *language_choices()]
             self.fields["language"].help_text = _(
                 "For letters, emails and calls. Someone with an account chooses it on their account page."
             )

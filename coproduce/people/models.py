@@ -125,6 +125,10 @@ class Person(models.Model):
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
 
+    def language_to_write_in(self) -> str:
+        """Their own choice on their account, else the register's; "" when neither says."""
+        return (self.user.language if self.user_id else "") or self.language
+
     def contact_methods(self) -> list[str]:
         return [m for m in ContactMethod.values if getattr(self, f"contact_by_{m}")]
 

@@ -371,7 +371,7 @@ def _forget_elsewhere(person: Person) -> None:
         Letter.objects.filter(organisation=person.organisation, person__isnull=True, phone=phone).delete()
         contact |= Q(contact_email="", contact_phone=phone)
     Response.objects.filter(contact, survey__organisation=person.organisation).update(
-        contact_ok=False, contact_name="", contact_email="", contact_phone=""
+        contact_ok=False, contact_name="", contact_email="", contact_phone="", contact_language=""
     )
 
 

@@ -90,20 +90,21 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
             submitted_at__date__lte=F("survey__you_said_items__raised_on"),
         )
     )
-    # Each contact with the language of their latest response behind an item.
-    behind = behind.order_by("submitted_at", "pk")
-    emails = {
-        email.strip().lower(): language
-        for email, language in behind.exclude(contact_email="").values_list(
-            "contact_email", "contact_language"
-        )
-    }
+    # One row per response (the joins above repeat them), oldest first: each contact ends up with the
+    # language of their latest response that gave one.
+    behind = Response.objects.filter(pk__in=behind.values("pk")).order_by("submitted_at", "pk")
+    emails: dict[str, str] = {}
+    for email, language in behind.exclude(contact_email="").values_list("contact_email", "contact_language"):
+        email = email.strip().lower()
+        emails[email] = language or emails.get(email, "")
     # Someone who left only a phone number is called: the number as they wrote it, so it matches.
-    phones = dict(
+    phones: dict[str, str] = {}
+    for phone, language in (
         behind.filter(contact_email="")
         .exclude(contact_phone="")
         .values_list("contact_phone", "contact_language")
-    )
+    ):
+        phones[phone] = language or phones.get(phone, "")
     people = set(
         GroupMembership.objects.filter(
             group__in=items.filter(group__isnull=False).values("group"),
@@ -131,6 +132,13 @@ def subscriptions_sync(*, organisation: Organisation, today: date) -> None:
         ],
         ignore_conflicts=True,
     )
+    # Contacts already subscribed take the language of a later response too.
+    contacts = DigestSubscription.objects.filter(organisation=organisation, kind=kind.CONTACT)
+    for language in {*emails.values(), *phones.values()} - {""}:
+        contacts.filter(
+            Q(email__in=[e for e, said in emails.items() if said == language])
+            | Q(email="", phone__in=[n for n, said in phones.items() if said == language])
+        ).exclude(language=language).update(language=language)
 
 
 def is_due(subscription: DigestSubscription, today: date) -> bool:
@@ -299,7 +307,7 @@ def subscriber_language(subscription: DigestSubscription) -> str:
     if subscription.kind == DigestSubscription.Kind.CONTACT:
         return subscription.language or settings.LANGUAGE_CODE
     if subscription.kind == DigestSubscription.Kind.PERSON:
-        return language_for(subscription.person.user if subscription.person.user_id else None)
+        return subscription.person.language_to_write_in() or language_for(None)
     return language_for(subscription.membership.user)
 
 

@@ -28,6 +28,8 @@ from ..fields import (
     READ_ERRORS,
     WRITE_ERRORS,
     FilterDay,
+    Language,
+    MessageLanguage,
     date_field,
     named_choices,
     required_text_field,
@@ -153,6 +155,11 @@ class SurveySubmissionIn(Schema):
         254, "Only kept with contact_ok; an email address or a phone number is needed"
     ) = ""
     contact_phone: text_field(40, "Only kept with contact_ok") = ""
+    contact_language: Language = Field(
+        None,
+        description="Only kept with contact_ok: the language to write back in; if null, the language of "
+        "the request (Accept-Language)",
+    )
 
 
 # --- Output --------------------------------------------------------------------------------------
@@ -232,6 +239,11 @@ class SurveyResponseOut(Schema):
     contact_name: str
     contact_email: str
     contact_phone: str
+    contact_language: MessageLanguage | None = Field(description="The language to write back in, if kept")
+
+    @staticmethod
+    def resolve_contact_language(response: Response) -> str | None:
+        return response.contact_language or None
 
     @staticmethod
     def resolve_entered_by(response: Response) -> str | None:
@@ -499,6 +511,7 @@ def public_submit(request: HttpRequest, slug: str, survey_id: UUID, payload: Sur
         contact_name=payload.contact_name,
         contact_email=payload.contact_email,
         contact_phone=payload.contact_phone,
+        contact_language=payload.contact_language or "",
     )
     return Status(
         201 if created else 200, {"id": response.public_id, "created": created, "thank_you": survey.thank_you}

@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
@@ -32,7 +31,16 @@ from coproduce.people.models import (
 )
 
 from ..access import organisation_door
-from ..fields import READ_ERRORS, WRITE_ERRORS, blank_as_none, no_defaults_in_schema, storable, text_field
+from ..fields import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Language,
+    MessageLanguage,
+    blank_as_none,
+    no_defaults_in_schema,
+    storable,
+    text_field,
+)
 from ..pagination import Pagination
 
 router = Router(tags=["involvement register"])
@@ -96,15 +104,6 @@ Tags = Annotated[
 ContactMethods = Annotated[
     list[ContactMethod],
     Field(max_length=len(ContactMethod.values), description="Ways they may be contacted"),
-]
-# The languages we write in, as codes ("en-gb", "cy").
-MessageLanguage = StrEnum(
-    "MessageLanguage", {code.replace("-", "_"): code for code, _name in settings.LANGUAGES}
-)
-Language = Annotated[
-    MessageLanguage | None,
-    BeforeValidator(blank_as_none),
-    Field(description="The language to write to them in, or null for no preference"),
 ]
 PreferredContact = Annotated[
     ContactMethod | None,

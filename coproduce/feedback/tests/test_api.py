@@ -124,6 +124,28 @@ def test_public_answers_need_no_token_and_the_same_key_twice_gives_one_response(
     assert not AuditEvent.objects.filter(action__startswith="survey.response").exists()
 
 
+def test_a_public_answer_says_which_language_to_write_back_in(client, fft):
+    url = f"/api/v1/public/demo/surveys/{fft.public_id}/responses"
+    contact = {"contact_ok": True, "contact_email": "gwen@example.org"}
+
+    chosen = client.post(
+        url, public_body(fft, contact_language="cy", **contact), content_type="application/json"
+    )
+    from_header = client.post(
+        url,
+        public_body(fft, idempotency_key="k2", **contact),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="cy",
+    )
+    wrong = client.post(
+        url, public_body(fft, idempotency_key="k3", contact_language="fr"), content_type="application/json"
+    )
+
+    assert chosen.status_code == 201 and from_header.status_code == 201
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "contact_language"
+    assert list(Response.objects.order_by("id").values_list("contact_language", flat=True)) == ["cy", "cy"]
+
+
 def test_public_answers_get_the_forms_protection(client, fft, settings):
     url = f"/api/v1/public/demo/surveys/{fft.public_id}/responses"
 
@@ -173,7 +195,14 @@ def test_drafts_private_surveys_and_other_organisations_are_not_found(client, ff
 
 def test_responses_are_for_leads_and_every_read_is_audited(client, fft, lead, exec_):
     rating = fft.questions.get(code="fft")
-    respond(fft, {rating: "Poor"}, contact_ok=True, contact_email="jo@example.com", service="Ward 3")
+    respond(
+        fft,
+        {rating: "Poor"},
+        contact_ok=True,
+        contact_email="jo@example.com",
+        contact_language="cy",
+        service="Ward 3",
+    )
     url = f"{ORG}/surveys/{fft.public_id}/responses"
 
     assert client.get(url, **bearer(exec_)).status_code == 403
@@ -182,6 +211,7 @@ def test_responses_are_for_leads_and_every_read_is_audited(client, fft, lead, ex
     assert response.status_code == 200
     [item] = response.json()["items"]
     assert (item["contact_email"], item["service"], item["mode"]) == ("jo@example.com", "Ward 3", "online")
+    assert item["contact_language"] == "cy"
     assert item["answers"] == [{"question_id": rating.pk, "choices": ["Poor"], "text": ""}]
     audit = AuditEvent.objects.get(action="survey.responses_read")
     assert audit.actor == lead and audit.details["service"] == "Ward 3"

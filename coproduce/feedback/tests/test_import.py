@@ -6,12 +6,12 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from coproduce.core.models import AuditEvent
 from coproduce.feedback.models import Response
-from coproduce.feedback.response_import import responses_check
+from coproduce.feedback.response_import import responses_check, responses_import
 from coproduce.feedback.services import survey_create_from_template
 from coproduce.people.imports.files import Spreadsheet
 
@@ -155,6 +155,33 @@ def test_question_numbers_our_own_export_and_an_excel_workbook_are_read(client, 
     assert "Every row can be saved." in preview.content.decode()
     client.post(url(fft), {"data": preview.context["form"].initial["data"], "mode": "all_or_none"})
     assert Response.objects.get().mode == "paper"
+
+
+def test_a_language_column_says_which_language_to_write_back_in(fft, lead):
+    check = responses_check(
+        survey=fft,
+        spreadsheet=Spreadsheet(
+            header=["Q1", "Happy to be contacted", "Email", "Iaith"],
+            rows=[
+                ["Good", "yes", "a@example.org", "Cymraeg"],
+                ["Good", "yes", "b@example.org", "English"],
+                ["Good", "yes", "c@example.org", ""],
+                ["Good", "yes", "d@example.org", "French"],
+            ],
+        ),
+    )
+
+    assert [row.contact["contact_language"] for row in check.rows] == ["cy", "en-gb", "", ""]
+    assert [problem for row in check.rows for problem in row.problems] == [
+        "Row 5: 'French' in Language is not English or Welsh"
+    ]
+    with translation.override("cy"):  # a Welsh-speaking lead imports: an empty cell is not Welsh
+        responses_import(survey=fft, check=check, actor=lead)
+    assert dict(Response.objects.values_list("contact_email", "contact_language")) == {
+        "a@example.org": "cy",
+        "b@example.org": "en-gb",
+        "c@example.org": "",
+    }
 
 
 def test_bad_files_get_the_readers_messages_and_participants_cannot_import(client, fft, staff, member):

@@ -216,7 +216,13 @@ def test_raw_responses_export_is_for_leads_only_and_audited(client, organisation
     survey = SurveyFactory(organisation=organisation)
     question = QuestionFactory(survey=survey)
     why = QuestionFactory(survey=survey, kind="free_text", choices=[], text="Why?")
-    respond(survey, {question: "No", why: "Nobody asked me"}, contact_ok=True, contact_email="jo@example.com")
+    respond(
+        survey,
+        {question: "No", why: "Nobody asked me"},
+        contact_ok=True,
+        contact_email="jo@example.com",
+        contact_language="cy",
+    )
     base = f"/o/demo/feedback/{survey.public_id}/"
 
     client.force_login(exec_)
@@ -235,6 +241,7 @@ def test_raw_responses_export_is_for_leads_only_and_audited(client, organisation
         "",
         "jo@example.com",
         "",
+        "Welsh",  # the language to write back in
     ]
     workbook = load_workbook(io.BytesIO(client.get(base + "responses.xlsx").content))
     assert workbook.active.max_row == 2

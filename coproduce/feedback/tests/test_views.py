@@ -132,6 +132,29 @@ def test_staff_enter_assisted_and_paper_responses_tagged_with_their_mode(client,
     assert AuditEvent.objects.filter(action="survey.response_entered").count() == 4
 
 
+def test_staff_typing_in_a_form_record_the_language_to_write_back_in(client, staff, experience):
+    """The page is in the staff member's language; the person who gave the answers may read another."""
+    client.force_login(staff)
+    question = experience.questions.get(code="involved_in_decisions")
+    base = f"/o/demo/feedback/{experience.public_id}/"
+    form = client.get(base + "paper/").content.decode()
+    assert "Language to write to them in" in form and 'value="en-gb" checked' in form
+
+    def enter(key: str, **fields) -> Response:
+        data = {"idempotency_key": key * 32, f"question_{question.pk}": "Yes", **fields}
+        assert client.post(base + "paper/", data).status_code == 302
+        return Response.objects.get(idempotency_key=key * 32)
+
+    contact = {"contact_ok": "on", "contact_email": "gwen@example.org"}
+    assert enter("a", contact_language="cy", **contact).contact_language == "cy"
+    assert enter("b", **contact).contact_language == "en-gb"  # not chosen: the page's language
+    assert enter("c", contact_language="cy").contact_language == ""  # no consent, nothing kept
+    refused = client.post(
+        base + "assisted/", {"idempotency_key": "d" * 32, "contact_language": "fr", **contact}
+    )
+    assert "Choose a language from the list" in refused.content.decode()
+
+
 ROLE_PAGES = {
     # page suffix: roles that may open it
     "": {"admin", "lead"},

@@ -194,15 +194,26 @@ def test_a_letter_or_notification_is_written_in_the_language_the_person_chose(or
     account_holder = person_for_user(organisation=organisation, user=member)
     account_holder.language = "cy"  # the register says Welsh, but they chose English themselves
     user_set_language(user=member, language="en-gb")
+    account_holder_by_post = PersonFactory(
+        organisation=organisation,
+        user=lead,
+        contact_by_post=True,
+        address="2 Heol y Felin",
+        preferred_contact="post",
+        language="cy",
+    )
+    user_set_language(user=lead, language="en-gb")
 
     def message():
         return _("Messages"), _("Choose a language")
 
     services.tell_person(person=welsh_by_post, message=message)
     services.tell_person(person=account_holder, message=message)
+    services.tell_person(person=account_holder_by_post, message=message)
 
     letter = Letter.objects.get(person=welsh_by_post)
     assert (letter.subject, letter.body) == ("Negeseuon", "Dewiswch iaith")
+    assert Letter.objects.get(person=account_holder_by_post).subject == "Messages"
     assert Notification.objects.get(recipient=member).subject == "Messages"
 
 

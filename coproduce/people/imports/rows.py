@@ -4,12 +4,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coproduce.core.models import Organisation
+from coproduce.lib.languages import language_from_text
 from coproduce.people.models import ContactMethod, InvolvementIdentity, Person
 from coproduce.people.services import _validate_contact
 
@@ -26,8 +26,6 @@ CONTACT_ALIASES = {
     "phone": ["phone", "phone call", "call", "telephone", "tel"],
     "post": ["post", "letter", "letters", "letter by post"],
 }
-# Language names people write, in English and in Welsh.
-LANGUAGE_ALIASES = {"en-gb": ["english", "en", "saesneg"], "cy": ["welsh", "cymraeg", "cym"]}
 
 
 @dataclass
@@ -104,7 +102,6 @@ class _RowChecker:
             },
         )
         self.contact_methods = _choice_lookup(ContactMethod.choices, CONTACT_ALIASES)
-        self.languages = _choice_lookup(settings.LANGUAGES, LANGUAGE_ALIASES)
         yes, no = str(_("Yes")).casefold(), str(_("No")).casefold()
         self.yes, self.no = YES | {yes}, NO | {no}
         self.identity_list = ", ".join(str(label) for _value, label in InvolvementIdentity.choices)
@@ -180,7 +177,7 @@ class _RowChecker:
                         fields["preferred_contact"] = method
             elif name == "language":
                 if raw:
-                    language = self.languages.get(_name_key(raw))
+                    language = language_from_text(raw)
                     if language is None:
                         problem(
                             index,

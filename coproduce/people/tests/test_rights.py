@@ -216,6 +216,7 @@ def test_erasure_clears_contact_details_and_digests_under_their_email(organisati
             contact_ok=True,
             contact_name="Pat",
             contact_email=email,
+            contact_language="cy",
         )
     from coproduce.yousaid.models import DigestSubscription
 
@@ -224,7 +225,10 @@ def test_erasure_clears_contact_details_and_digests_under_their_email(organisati
     DigestSubscription.objects.create(organisation=organisation, kind="person", person=pat)
     services.person_erase(person=pat, actor=admin)
     kept = Response.objects.order_by("idempotency_key")
-    assert [(r.contact_ok, r.contact_email) for r in kept] == [(False, ""), (True, "someone@example.com")]
+    assert [(r.contact_ok, r.contact_email, r.contact_language) for r in kept] == [
+        (False, "", ""),
+        (True, "someone@example.com", "cy"),
+    ]
     assert list(DigestSubscription.objects.values_list("email", flat=True)) == ["someone@example.com"]
 
 

@@ -12,6 +12,7 @@ from coproduce.feedback.tests.factories import SurveyFactory
 from coproduce.involvement.models import Letter
 from coproduce.notifications.models import Notification
 from coproduce.people import services as people
+from coproduce.people.models import Person
 from coproduce.yousaid import services
 from coproduce.yousaid.digests import SETTLE_TIME, send_due_digests
 from coproduce.yousaid.models import Change, DigestDelivery, DigestSubscription, WeDid
@@ -292,13 +293,15 @@ def test_someone_who_left_only_a_phone_number_is_on_the_call_list_once(
 def test_each_person_behind_an_item_reads_the_digest_in_their_own_language(
     behind, lead, staff, member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Ria answered the survey in Welsh and Pat chose Welsh for messages; the lead who answered, and the
-    digest run, work in English. Ema never chose, so she reads the site's default."""
+    """Ria answered the survey in Welsh, Pat chose Welsh for messages and the register says Pip (no
+    account, letters) reads Welsh; the lead who answered, and the digest run, work in English. Ema never
+    chose, so she reads the site's default."""
     from coproduce.core.services import user_set_language
     from coproduce.feedback.models import Response
 
     Response.objects.filter(contact_email="Ria@Example.test").update(contact_language="cy")
     user_set_language(user=member, language="cy")
+    Person.objects.filter(pk=behind["post"].pk).update(language="cy")
     publish(answer(behind["item"], staff, kind="will", status="open"), lead)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -310,5 +313,22 @@ def test_each_person_behind_an_item_reads_the_digest_in_their_own_language(
     [to_pat] = Notification.objects.filter(recipient=member)
     assert to_pat.language == "cy" and "beth sydd wedi newid" in to_pat.subject
     assert "Wedi'i gofnodi: It is hard to get through on the phone" in to_pat.body
+    [to_pip] = Letter.objects.filter(person=behind["post"])
+    assert "Byddwn ni'n: We added a second phone line" in to_pip.body
     [to_ema] = digests_to(mailoutbox, "ema@example.test")
     assert "We will: We added a second phone line" in to_ema.body
+
+
+def test_a_contact_already_subscribed_is_written_to_in_the_language_of_their_latest_answer(
+    behind, lead, staff
+):
+    from coproduce.feedback.models import Response
+    from coproduce.yousaid.digests import subscriptions_sync
+
+    subscriptions_sync(organisation=behind["item"].organisation, today=TODAY)
+    assert DigestSubscription.objects.get(email="ria@example.test").language == ""
+
+    Response.objects.filter(contact_email="Ria@Example.test").update(contact_language="cy")
+    subscriptions_sync(organisation=behind["item"].organisation, today=TODAY)
+
+    assert DigestSubscription.objects.get(email="ria@example.test").language == "cy"

@@ -1,0 +1,34 @@
+"""The languages we write to people in (settings.LANGUAGES): how forms offer them and how a spreadsheet
+cell names them."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import get_language_info
+
+# Names people write in a spreadsheet, in English and in Welsh, besides the codes and our own labels.
+WRITTEN_NAMES = {"en-gb": ["english", "en", "saesneg"], "cy": ["welsh", "cymraeg", "cym"]}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language named in itself ("Cymraeg"), so a reader finds their own."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+def language_from_text(text: str) -> str | None:
+    """The code a cell means ("Welsh", "Cymraeg", "cy" -> "cy"): "" for an empty cell, None for a
+    language we do not write in."""
+    key = " ".join(text.casefold().split())
+    if not key:
+        return ""
+    for code, label in settings.LANGUAGES:
+        with translation.override("en-gb"):
+            english = str(label)
+        names = {
+            code,
+            english.casefold(),
+            str(label).casefold(),
+            get_language_info(code)["name_local"].casefold(),
+        }
+        if key in names or key in WRITTEN_NAMES.get(code, []):
+            return code
+    return None
