@@ -1,6 +1,7 @@
 """Surveys: building them, answering them by every route, and their results."""
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -233,9 +234,13 @@ def _answer(
 ) -> HttpResponse:
     """The one answering flow for every route: the form, its checks, and a redirect to the thanks."""
     questions = list(survey.questions.all())
+    initial = answer_form_initial(protect)
+    if ask_language and request.GET.get("language") in dict(settings.LANGUAGES):
+        # Paper forms come in batches: the next one starts in the language chosen for the last.
+        initial["contact_language"] = request.GET["language"]
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
-        initial=answer_form_initial(protect),
+        initial=initial,
         questions=questions,
         protect=protect,
         contact_label=contact_label,
@@ -269,6 +274,8 @@ def _answer(
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
+                if language := form.cleaned_data.get("contact_language"):
+                    thanks_url += ("&" if "?" in thanks_url else "?") + urlencode({"language": language})
                 return redirect(thanks_url)
         if form.refusal:
             status = 400

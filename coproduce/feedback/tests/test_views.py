@@ -147,6 +147,13 @@ def test_staff_typing_in_a_form_record_the_language_to_write_back_in(client, sta
 
     contact = {"contact_ok": "on", "contact_email": "gwen@example.org"}
     assert enter("a", contact_language="cy", **contact).contact_language == "cy"
+    # Paper forms come in batches: the next form starts in the language chosen for the last.
+    welsh_batch = client.post(
+        base + "paper/",
+        {"idempotency_key": "w" * 32, f"question_{question.pk}": "Yes", "contact_language": "cy"},
+    )
+    assert welsh_batch["Location"].endswith("paper/?saved=1&language=cy")
+    assert 'value="cy" checked' in client.get(welsh_batch["Location"]).content.decode()
     assert enter("b", **contact).contact_language == "en-gb"  # not chosen: the page's language
     assert enter("c", contact_language="cy").contact_language == ""  # no consent, nothing kept
     refused = client.post(
