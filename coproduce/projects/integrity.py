@@ -83,7 +83,9 @@ class ProjectFacts:
     decisions: list[DecisionFacts] = field(default_factory=list)
     # Hours of involvement of each lived-experience or carer person in the project's activities.
     hours: list[Decimal] = field(default_factory=list)
-    # How many of those people are new voices (first took part with the organisation within a year).
+    # How many of those people are new voices: their first part with the organisation came less than a
+    # year before their first in this project. (The involvement report's "new voices" are people not
+    # involved in the 12 months before its period; each page says which it counts.)
     new_voices: int = 0
 
 
@@ -417,7 +419,8 @@ def voice_equity(facts: ProjectFacts) -> MeasureResult:
     }
     result.summary = _(
         "%(people)s people shared the involvement hours; the Gini coefficient is %(gini)s (0 means "
-        "shared equally, near 1 means held by one person). %(new)s of them (%(new_share)s%%) are new voices."
+        "shared equally, near 1 means held by one person). %(new)s of them (%(new_share)s%%) are new voices: "
+        "they first took part with us less than a year before joining this project."
     ) % {"people": len(hours), "gini": f"{g:.2f}", "new": facts.new_voices, "new_share": new_share}
     if len(hours) >= CONCENTRATION_MIN_PEOPLE and share >= CONCENTRATION_SHARE:
         result.flags.append(
