@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.languages import language_choices
+from coproduce.lib.languages import LanguageRadioSelect, language_choices
 
 from .models import Organisation, Role
 
@@ -98,6 +98,6 @@ class MessageLanguageForm(forms.Form):
             "For notifications, emails and updates. Changing the language of these pages changes it too."
         ),
         choices=language_choices,
-        widget=forms.RadioSelect,
+        widget=LanguageRadioSelect,
         error_messages={"required": _("Choose a language")},
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.languages import language_choices
+from coproduce.lib.languages import LanguageRadioSelect, language_choices
 
 from .models import QuestionKind, Survey
 from .services import answer_field_name
@@ -198,7 +198,7 @@ class AnswerForm(forms.Form):
                 required=False,
                 choices=language_choices(),
                 initial=get_language(),
-                widget=forms.RadioSelect,
+                widget=LanguageRadioSelect,
                 error_messages={"invalid_choice": _("Choose a language from the list")},
             )
         if services:

@@ -1,6 +1,7 @@
 """The languages we write to people in (settings.LANGUAGES): how forms offer them and how a spreadsheet
 cell names them."""
 
+from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language_info
@@ -12,6 +13,17 @@ WRITTEN_NAMES = {"en-gb": ["english", "en", "saesneg"], "cy": ["welsh", "cymraeg
 def language_choices() -> list[tuple[str, str]]:
     """Each language named in itself ("Cymraeg"), so a reader finds their own."""
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+class LanguageRadioSelect(forms.RadioSelect):
+    """Radios for language_choices: each label carries its own lang, so a screen reader says "Cymraeg"
+    in Welsh (WCAG 3.1.2); the field template reads it from the option's attrs."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
 
 
 def language_from_text(text: str) -> str | None:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.languages import language_choices
+from coproduce.lib.languages import LanguageRadioSelect, language_choices
 
 from .models import (
     AccessNeed,
@@ -58,7 +58,7 @@ class PersonForm(forms.ModelForm):
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "identity": forms.RadioSelect,
-            "language": forms.RadioSelect,
+            "language": LanguageRadioSelect,
         }
         error_messages = {
             "full_name": {"required": _("Enter their full name")},

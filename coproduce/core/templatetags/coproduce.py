@@ -18,7 +18,12 @@ def can(membership, check_name: str) -> bool:
 
 @register.filter
 def widget_type(field: BoundField) -> str:
-    return field.field.widget.__class__.__name__
+    """The Django widget a field uses or is built on: a LanguageRadioSelect renders as a RadioSelect."""
+    return next(
+        kind.__name__
+        for kind in type(field.field.widget).__mro__
+        if kind.__module__ == "django.forms.widgets"
+    )
 
 
 @register.filter

@@ -78,6 +78,7 @@ def test_the_account_page_sets_the_language_we_write_in(client, member):
     page = client.get("/account/").content.decode()
     assert "Which language should we write to you in?" in page
     assert 'value="en-gb" checked' in page  # not chosen yet: the language of the pages
+    assert 'lang="cy">Cymraeg</label>' in page  # a screen reader says it in Welsh
 
     response = client.post("/account/", {"language": "cy"}, follow=True)
     member.refresh_from_db()
