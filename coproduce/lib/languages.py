@@ -1,6 +1,8 @@
 """The languages we write to people in (settings.LANGUAGES): how forms offer them and how a spreadsheet
 cell names them."""
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -26,21 +28,31 @@ class LanguageRadioSelect(forms.RadioSelect):
         return option
 
 
+@functools.cache
+def _written_names(active: str) -> dict[str, str]:
+    """Every name a cell may use for each language, lower-case, to its code: built once per active
+    language, so a spreadsheet of thousands of rows looks each one up in a dict."""
+    names = {}
+    for code, label in settings.LANGUAGES:
+        with translation.override("en-gb"):
+            english = str(label)
+        with translation.override(active):
+            here = str(label)
+        for name in (
+            code,
+            english,
+            here,
+            get_language_info(code)["name_local"],
+            *WRITTEN_NAMES.get(code, []),
+        ):
+            names[" ".join(name.casefold().split())] = code
+    return names
+
+
 def language_from_text(text: str) -> str | None:
     """The code a cell means ("Welsh", "Cymraeg", "cy" -> "cy"): "" for an empty cell, None for a
     language we do not write in."""
     key = " ".join(text.casefold().split())
     if not key:
         return ""
-    for code, label in settings.LANGUAGES:
-        with translation.override("en-gb"):
-            english = str(label)
-        names = {
-            code,
-            english.casefold(),
-            str(label).casefold(),
-            get_language_info(code)["name_local"].casefold(),
-        }
-        if key in names or key in WRITTEN_NAMES.get(code, []):
-            return code
-    return None
+    return _written_names(translation.get_language() or settings.LANGUAGE_CODE).get(key)

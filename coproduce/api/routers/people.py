@@ -221,7 +221,10 @@ class _PersonFields(Schema):
     phone: str
     contact_methods: list[ContactMethod]
     preferred_contact: ContactMethod | None
-    language: MessageLanguage | None = Field(description="The language to write to them in, if set")
+    language: MessageLanguage | None = Field(
+        description="The language the register says to write to them in, if set; someone with an account "
+        "may choose their own, which wins"
+    )
     times_to_avoid: str
     is_managed: bool
     has_account: bool = Field(description="They sign in to Coproduce themselves")
